@@ -1,0 +1,36 @@
+package io.nnft.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code ./nnft} command line: the engines without any service. Exit codes: 0 ok, 2 bad input,
+ * 1 anything else. Each subcommand lives in its own class and is registered here.
+ */
+@Command(name = "nnft", mixinStandardHelpOptions = true, version = "nnft 0.1.0",
+        description = "Fine-tune nnU-Net models from pretrained checkpoints and export their encoders.",
+        subcommands = {
+            CommandLine.HelpCommand.class,
+        })
+public final class Nnft implements Runnable {
+    public static final int EXIT_BAD_INPUT = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required");
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Nnft());
+        cl.setExecutionExceptionHandler(new BadInputHandler());
+        cl.setExitCodeExceptionMapper(t -> t instanceof BadInputException ? EXIT_BAD_INPUT : 1);
+        return cl;
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+}

@@ -1,0 +1,33 @@
+package io.nnft.imageio;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+/** numpy's .npz: a zip of .npy members, keyed by member name without the extension. */
+public final class Npz {
+    private Npz() {
+    }
+
+    public static Map<String, NdArray> read(Path file) throws IOException {
+        Map<String, NdArray> out = new LinkedHashMap<>();
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            var entries = zip.entries();
+            while (entries.hasMoreElements()) {
+                ZipEntry e = entries.nextElement();
+                String name = e.getName();
+                if (!name.endsWith(".npy")) {
+                    continue;
+                }
+                try (InputStream in = zip.getInputStream(e)) {
+                    out.put(name.substring(0, name.length() - 4), Npy.read(in, file + "!" + name));
+                }
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,68 @@
+package io.nnft.imageio;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NpyTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void roundTripsFloatsAndKeepsHeaderAligned() throws IOException {
+        float[] values = {1.5f, -2f, 3.25f, 0f, 7f, 8f};
+        NdArray a = NdArray.ofFloats(new long[] {1, 2, 3}, values);
+        Path f = dir.resolve("a.npy");
+        Npy.write(f, a);
+        byte[] bytes = Files.readAllBytes(f);
+        assertThat((bytes.length - 24) % 64).isZero();
+        NdArray b = Npy.read(f);
+        assertThat(b.dtype()).isEqualTo(DType.FLOAT32);
+        assertThat(b.shape()).containsExactly(1, 2, 3);
+        assertThat(b.toFloats()).containsExactly(values);
+    }
+
+    @Test
+    void readsNumpysOwnFileFromTheFixtures() throws IOException {
+        Path f = Path.of(System.getProperty("nnft.fixtures", "../../../shared/fixtures"),
+                "nnunet-ref/checkpoint/e_tiny_iso/input.npy");
+        NdArray a = Npy.read(f);
+        assertThat(a.shape()).containsExactly(1, 1, 32, 32, 32);
+        assertThat(a.dtype()).isEqualTo(DType.FLOAT32);
+        assertThat(Arrays.stream(toDoubles(a)).anyMatch(v -> v != 0)).isTrue();
+    }
+
+    @Test
+    void oneDimensionalShapeUsesPythonsTupleSyntax() {
+        String h = new String(Npy.header(NdArray.ofBytes(new long[] {4}, new byte[4])));
+        assertThat(h).contains("'shape': (4,)").contains("'descr': '|i1'");
+    }
+
+    @Test
+    void refusesTruncatedData() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Npy.write(out, NdArray.ofShorts(new long[] {10}, new short[10]));
+        byte[] cut = Arrays.copyOf(out.toByteArray(), out.size() - 3);
+        assertThatThrownBy(() -> Npy.read(new ByteArrayInputStream(cut), "cut.npy"))
+                .hasMessageContaining("cut.npy").hasMessageContaining("truncated");
+    }
+
+    @Test
+    void halfPrecisionConverts() {
+        assertThat(NdArray.halfToFloat((short) 0x3c00)).isEqualTo(1f);
+        assertThat(NdArray.halfToFloat((short) 0xc000)).isEqualTo(-2f);
+        assertThat(NdArray.halfToFloat((short) 0x0001)).isEqualTo(0x1p-24f);
+    }
+
+    private static double[] toDoubles(NdArray a) {
+        return a.toDoubles();
+    }
+}
