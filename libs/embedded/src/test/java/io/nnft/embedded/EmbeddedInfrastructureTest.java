@@ -1,0 +1,125 @@
+package io.nnft.embedded;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.nnft.storage.ObjectInfo;
+import io.nnft.storage.ObjectStore;
+import io.nnft.storage.StorageException;
+import io.nnft.storage.StorageSettings;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The embedded broker and S3 server are real servers: talk to them over loopback like any client. */
+class EmbeddedInfrastructureTest {
+    static EmbeddedS3 s3;
+    static ObjectStore store;
+
+    @BeforeAll
+    static void start() {
+        s3 = EmbeddedS3.start("test-access", "test-secret-key");
+        store = new ObjectStore(StorageSettings.of(s3.endpoint(), "test-access", "test-secret-key", "nnft"));
+        store.ensureBucket();
+    }
+
+    @AfterAll
+    static void stop() {
+        s3.close();
+    }
+
+    @Test
+    void storesListsAndPresignsObjects() throws Exception {
+        store.put("jobs/j1/plans/nnUNetPlans.json", "{\"a\":1}".getBytes(StandardCharsets.UTF_8), "application/json");
+        assertThat(new String(store.getBytes("jobs/j1/plans/nnUNetPlans.json"), StandardCharsets.UTF_8))
+                .isEqualTo("{\"a\":1}");
+        assertThat(store.exists("jobs/j1/plans/nnUNetPlans.json")).isTrue();
+        assertThat(store.exists("jobs/j1/nothing")).isFalse();
+        assertThat(store.list("jobs/j1/")).extracting(ObjectInfo::key).containsExactly("jobs/j1/plans/nnUNetPlans.json");
+
+        String url = store.presignedGet("jobs/j1/plans/nnUNetPlans.json", Duration.ofMinutes(5));
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("{\"a\":1}");
+    }
+
+    @Test
+    void largeStreamsOfUnknownLengthGoUpAsMultipart() throws Exception {
+        byte[] big = new byte[40 << 20];
+        new Random(1).nextBytes(big);
+        store.put("jobs/j2/big.bin", new ByteArrayInputStream(big), -1, "application/octet-stream");
+        assertThat(store.stat("jobs/j2/big.bin").orElseThrow().size()).isEqualTo(big.length);
+        try (InputStream in = store.get("jobs/j2/big.bin")) {
+            assertThat(in.readAllBytes()).isEqualTo(big);
+        }
+    }
+
+    @Test
+    void conditionalCreateLetsOnlyTheFirstWriterWin() {
+        assertThat(store.putIfAbsent("jobs/j3/state.json", "{\"owner\":\"a\"}".getBytes(), "application/json")).isTrue();
+        assertThat(store.putIfAbsent("jobs/j3/state.json", "{\"owner\":\"b\"}".getBytes(), "application/json")).isFalse();
+        assertThat(new String(store.getBytes("jobs/j3/state.json"))).contains("\"a\"");
+    }
+
+    @Test
+    void wrongCredentialsAreRefusedBecauseSignaturesAreChecked() {
+        ObjectStore wrong = new ObjectStore(StorageSettings.of(s3.endpoint(), "test-access", "not-the-secret", "nnft"));
+        assertThatThrownBy(() -> wrong.getBytes("jobs/j1/plans/nnUNetPlans.json"))
+                .isInstanceOf(StorageException.class)
+                .hasMessageContaining("s3://nnft/jobs/j1/plans/nnUNetPlans.json");
+    }
+
+    @Test
+    void kafkaBrokerCarriesRecords() {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            kafka.createTopics(List.of("nnft.test"), 1);
+            try (KafkaProducer<String, String> p = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                    ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                    ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class))) {
+                p.send(new ProducerRecord<>("nnft.test", "job-1", "hello")).get();
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+            try (KafkaConsumer<String, String> c = new KafkaConsumer<>(Map.of(
+                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                    ConsumerConfig.GROUP_ID_CONFIG, "t",
+                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                    ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                    ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class))) {
+                c.subscribe(List.of("nnft.test"));
+                long deadline = System.currentTimeMillis() + 30_000;
+                while (System.currentTimeMillis() < deadline) {
+                    ConsumerRecords<String, String> rs = c.poll(Duration.ofMillis(500));
+                    if (!rs.isEmpty()) {
+                        var r = rs.iterator().next();
+                        assertThat(r.key()).isEqualTo("job-1");
+                        assertThat(r.value()).isEqualTo("hello");
+                        return;
+                    }
+                }
+                throw new AssertionError("no record within 30 s from " + kafka.bootstrapServers());
+            }
+        }
+    }
+}
