@@ -1,0 +1,172 @@
+package io.nnft.embedded;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One nnft service (a Quarkus fast-jar, {@code services/<name>/target/quarkus-app/quarkus-run.jar}) run as
+ * its own JVM, the way it runs in a pod. End-to-end tests and {@code ./nnft local} start the five services
+ * like this around the embedded broker and S3 server, so what is tested is what is deployed. A shutdown
+ * hook stops the process if the parent JVM exits first: nothing is left running.
+ */
+public final class ServiceProcess implements AutoCloseable {
+    private final String name;
+    private final Process process;
+    private final int httpPort;
+    private final Path log;
+    private final Thread shutdownHook;
+
+    private ServiceProcess(String name, Process process, int httpPort, Path log) {
+        this.name = name;
+        this.process = process;
+        this.httpPort = httpPort;
+        this.log = log;
+        this.shutdownHook = new Thread(process::destroyForcibly, "stop-" + name);
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /**
+     * Starts {@code jar} with the given configuration (passed as system properties, which Quarkus reads
+     * before application.properties) and waits until its readiness check answers UP.
+     */
+    public static ServiceProcess start(String name, Path jar, Map<String, String> config, Path logDir,
+                                       Duration readyTimeout) {
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("service " + name + ": " + jar + " does not exist; build it first "
+                    + "(./mvnw -B package -DskipTests)");
+        }
+        int port = FreePort.find();
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xmx" + config.getOrDefault("nnft.process.heap", "512m"));
+        // Small services on a small machine: one GC thread, quick JIT warm-up.
+        cmd.add("-XX:+UseSerialGC");
+        cmd.add("-XX:TieredStopAtLevel=1");
+        cmd.add("-Dquarkus.http.port=" + port);
+        cmd.add("-Dquarkus.http.host=127.0.0.1");
+        config.forEach((k, v) -> {
+            if (!k.startsWith("nnft.process.")) {
+                cmd.add("-D" + k + "=" + v);
+            }
+        });
+        cmd.add("-jar");
+        cmd.add(jar.toString());
+        try {
+            Files.createDirectories(logDir);
+            Path log = logDir.resolve(name + ".log");
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            ServiceProcess sp = new ServiceProcess(name, p, port, log);
+            sp.awaitReady(readyTimeout);
+            return sp;
+        } catch (IOException e) {
+            throw new IllegalStateException("could not start service " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void awaitReady(Duration timeout) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        URI ready = URI.create(baseUrl() + "/q/health/ready");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "no answer";
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("service " + name + " exited with " + process.exitValue()
+                        + " while starting; last log lines:\n" + tail(40));
+            }
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(2)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+                last = r.statusCode() + " " + r.body();
+            } catch (IOException e) {
+                last = e.toString();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for " + name, e);
+            }
+            sleep(200);
+        }
+        close();
+        throw new IllegalStateException("service " + name + " not ready within " + timeout + " (" + last
+                + "); last log lines:\n" + tail(40));
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + httpPort;
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** The last lines of the service's log, for failure messages. */
+    public String tail(int lines) {
+        try {
+            List<String> all = Files.readAllLines(log);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    /** SIGKILL, as when a pod is killed. */
+    public void kill() {
+        process.destroyForcibly();
+        waitFor(10);
+    }
+
+    /** SIGTERM, then SIGKILL after 20 s. */
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroy();
+            if (!waitFor(20)) {
+                process.destroyForcibly();
+                waitFor(10);
+            }
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // the hook runs anyway
+        }
+    }
+
+    private boolean waitFor(int seconds) {
+        try {
+            return process.waitFor(seconds, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
