@@ -75,6 +75,20 @@ class EmbeddedInfrastructureTest {
     }
 
     @Test
+    void directoriesGoUpAndComeBackWithTheirLayout(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
+        java.nio.file.Path src = tmp.resolve("src");
+        java.nio.file.Files.createDirectories(src.resolve("imagesTr"));
+        java.nio.file.Files.writeString(src.resolve("dataset.json"), "{}");
+        java.nio.file.Files.writeString(src.resolve("imagesTr/case_0000.nii.gz"), "x");
+        assertThat(store.uploadDirectory(src, "datasets/Dataset001_T"))
+                .containsExactly("datasets/Dataset001_T/dataset.json", "datasets/Dataset001_T/imagesTr/case_0000.nii.gz");
+        java.nio.file.Path back = tmp.resolve("back");
+        assertThat(store.downloadPrefix("datasets/Dataset001_T/", back)).hasSize(2);
+        assertThat(java.nio.file.Files.readString(back.resolve("imagesTr/case_0000.nii.gz"))).isEqualTo("x");
+    }
+
+    @Test
     void conditionalCreateLetsOnlyTheFirstWriterWin() {
         assertThat(store.putIfAbsent("jobs/j3/state.json", "{\"owner\":\"a\"}".getBytes(), "application/json")).isTrue();
         assertThat(store.putIfAbsent("jobs/j3/state.json", "{\"owner\":\"b\"}".getBytes(), "application/json")).isFalse();

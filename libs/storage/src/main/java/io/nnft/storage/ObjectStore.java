@@ -139,6 +139,41 @@ public final class ObjectStore {
         }
     }
 
+    /**
+     * Downloads every object below {@code prefix} into {@code dir}, keeping relative paths; returns the
+     * files written. A key that would land outside {@code dir} is refused.
+     */
+    public List<Path> downloadPrefix(String prefix, Path dir) {
+        String p = prefix.endsWith("/") ? prefix : prefix + "/";
+        Path root = dir.toAbsolutePath().normalize();
+        List<Path> files = new ArrayList<>();
+        for (ObjectInfo o : list(p)) {
+            Path target = root.resolve(o.key().substring(p.length())).normalize();
+            if (!target.startsWith(root) || target.equals(root)) {
+                throw new InvalidLocationException(o.key(), "would be written outside " + root);
+            }
+            download(o.key(), target);
+            files.add(target);
+        }
+        return files;
+    }
+
+    /** Uploads every regular file below {@code dir} to {@code prefix} + its relative path; returns the keys. */
+    public List<String> uploadDirectory(Path dir, String prefix) {
+        String p = prefix.endsWith("/") ? prefix : prefix + "/";
+        List<String> keys = new ArrayList<>();
+        try (var walk = Files.walk(dir)) {
+            for (Path f : (Iterable<Path>) walk.filter(Files::isRegularFile).sorted()::iterator) {
+                String key = p + dir.relativize(f).toString().replace(java.io.File.separatorChar, '/');
+                putFile(key, f);
+                keys.add(key);
+            }
+        } catch (IOException e) {
+            throw failure("upload of " + dir.getFileName(), p, e);
+        }
+        return keys;
+    }
+
     public Optional<ObjectInfo> stat(String key) {
         try {
             StatObjectResponse r = client.statObject(StatObjectArgs.builder().bucket(settings.bucket())
