@@ -1,0 +1,126 @@
+package io.nnft.embedded;
+
+import io.nnft.storage.ObjectStore;
+import io.nnft.storage.StorageSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * nnft on one machine: the embedded broker and S3 server on loopback, and the chosen services each in
+ * its own JVM pointed at them. Used by the end-to-end tests and {@code ./nnft local}. Closing it stops
+ * everything it started, services first.
+ */
+public final class LocalPlatform implements AutoCloseable {
+    /** Every service, in start order (consumers before the gateway that feeds them). */
+    public static final List<String> ALL_SERVICES = List.of("planner", "preprocessor", "trainer", "exporter", "gateway");
+
+    private final EmbeddedKafka kafka;
+    private final EmbeddedS3 s3;
+    private final ObjectStore store;
+    private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+    private final Path logDir;
+
+    private LocalPlatform(EmbeddedKafka kafka, EmbeddedS3 s3, ObjectStore store, Path logDir) {
+        this.kafka = kafka;
+        this.s3 = s3;
+        this.store = store;
+        this.logDir = logDir;
+    }
+
+    /**
+     * Starts the infrastructure and the named services.
+     *
+     * @param repoRoot  the checkout, where {@code services/<name>/target/quarkus-app/quarkus-run.jar} are built
+     * @param dataDir   where the S3 server keeps objects (empty: in memory) and services write logs
+     * @param bucket    the bucket to create and use
+     * @param services  which services to run, e.g. {@link #ALL_SERVICES}
+     * @param extra     more configuration for every service (e.g. budgets, a log level)
+     */
+    public static LocalPlatform start(Path repoRoot, Path dataDir, boolean persistentObjects, String bucket,
+                                      List<String> services, Map<String, String> extra) {
+        EmbeddedKafka kafka = null;
+        EmbeddedS3 s3 = null;
+        LocalPlatform platform = null;
+        try {
+            Files.createDirectories(dataDir);
+            kafka = EmbeddedKafka.start();
+            String accessKey = "local-" + UUID.randomUUID().toString().substring(0, 8);
+            String secretKey = UUID.randomUUID().toString();
+            s3 = EmbeddedS3.start(accessKey, secretKey,
+                    persistentObjects ? Optional.of(dataDir.resolve("s3")) : Optional.empty(), 0);
+            ObjectStore store = new ObjectStore(StorageSettings.of(s3.endpoint(), accessKey, secretKey, bucket));
+            store.ensureBucket();
+            platform = new LocalPlatform(kafka, s3, store, dataDir.resolve("logs"));
+            Map<String, String> config = new LinkedHashMap<>();
+            config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+            config.put("nnft.storage.endpoint", s3.endpoint());
+            config.put("nnft.storage.access-key", accessKey);
+            config.put("nnft.storage.secret-key", secretKey);
+            config.put("nnft.storage.bucket", bucket);
+            config.putAll(extra);
+            for (String name : services) {
+                Path jar = repoRoot.resolve("services").resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
+                platform.services.put(name, ServiceProcess.start(name, jar, config, platform.logDir,
+                        Duration.ofSeconds(120)));
+            }
+            return platform;
+        } catch (RuntimeException | java.io.IOException e) {
+            if (platform != null) {
+                platform.close();
+            } else {
+                if (s3 != null) {
+                    s3.close();
+                }
+                if (kafka != null) {
+                    kafka.close();
+                }
+            }
+            throw e instanceof RuntimeException re ? re
+                    : new IllegalStateException("could not start the local platform: " + e.getMessage(), e);
+        }
+    }
+
+    public String bootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    /** A client on the platform's bucket. */
+    public ObjectStore store() {
+        return store;
+    }
+
+    public EmbeddedS3 s3() {
+        return s3;
+    }
+
+    public ServiceProcess service(String name) {
+        ServiceProcess p = services.get(name);
+        if (p == null) {
+            throw new IllegalArgumentException("service " + name + " is not running; running: " + services.keySet());
+        }
+        return p;
+    }
+
+    public Path logDir() {
+        return logDir;
+    }
+
+    @Override
+    public void close() {
+        List<String> names = new ArrayList<>(services.keySet());
+        java.util.Collections.reverse(names);
+        for (String n : names) {
+            services.get(n).close();
+        }
+        services.clear();
+        s3.close();
+        kafka.close();
+    }
+}
