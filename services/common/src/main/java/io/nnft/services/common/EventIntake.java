@@ -6,7 +6,11 @@ import io.nnft.events.EventType;
 import io.nnft.events.InvalidEventException;
 import io.nnft.events.JobFailed;
 import io.nnft.events.NnftEvent;
+import io.nnft.events.Problem;
+import io.nnft.storage.InvalidLocationException;
+import io.nnft.storage.ObjectStore;
 import io.nnft.storage.StorageException;
+import java.util.List;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -30,10 +34,12 @@ public class EventIntake {
     private static final Logger LOG = Logger.getLogger(EventIntake.class);
 
     private final EventPublisher publisher;
+    private final ObjectStore store;
 
     @Inject
-    public EventIntake(EventPublisher publisher) {
+    public EventIntake(EventPublisher publisher, ObjectStore store) {
         this.publisher = publisher;
+        this.store = store;
     }
 
     /** Decodes, runs {@code handler} for a valid event, reports any failure; then acks. */
@@ -74,6 +80,11 @@ public class EventIntake {
             LOG.warnf("job %s failed at %s: %s", event.jobId(), stage, f.getMessage());
             publisher.publish(new JobFailed(event.jobId(), stage, f.getMessage(), f.retriable(),
                     f.problems().isEmpty() ? null : f.problems(), null, event.type().cloudEventType(), null));
+        } catch (InvalidLocationException f) {
+            LOG.warnf("job %s: %s", event.jobId(), f.getMessage());
+            publisher.publish(new JobFailed(event.jobId(), stage, f.getMessage(), false,
+                    List.of(new Problem(f.location(), "a location in bucket '" + store.bucket() + "'", f.getMessage())),
+                    null, event.type().cloudEventType(), null));
         } catch (StorageException f) {
             LOG.errorf(f, "job %s: storage failure at %s", event.jobId(), stage);
             publisher.publish(JobFailed.of(event.jobId(), stage, f.getMessage(), f.retriable()));

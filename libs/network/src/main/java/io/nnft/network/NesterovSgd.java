@@ -1,0 +1,126 @@
+package io.nnft.network;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.pytorch.jni.JniUtils;
+import io.nnft.imageio.NdArray;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * torch.optim.SGD exactly as nnU-Net configures it (momentum 0.99, dampening 0, Nesterov, weight decay
+ * 3e-5), per parameter with a gradient:
+ * <pre>
+ *   d = g + wd·p
+ *   buf = d (first step) | momentum·buf + d
+ *   d = d + momentum·buf   (Nesterov)
+ *   p = p − lr·d
+ * </pre>
+ * Parameters without a gradient (frozen, or unused such as the zero-weighted deep-supervision head) are
+ * skipped entirely — no weight decay, no momentum — as PyTorch skips {@code p.grad is None}. DJL's Sgd is
+ * MXNet-style and would move them.
+ */
+public final class NesterovSgd {
+    private final List<ParamGroup> groups;
+    private final double momentum;
+    private final double weightDecay;
+    private final NDManager stateManager;
+    private final Map<String, NDArray> momentumBuffers = new LinkedHashMap<>();
+
+    /** @param stateManager owns the momentum buffers (they outlive every step) */
+    public NesterovSgd(NDManager stateManager, List<ParamGroup> groups, double momentum, double weightDecay) {
+        if (groups.isEmpty()) {
+            throw new IllegalArgumentException("SGD needs at least one parameter group");
+        }
+        this.stateManager = stateManager;
+        this.groups = List.copyOf(groups);
+        this.momentum = momentum;
+        this.weightDecay = weightDecay;
+    }
+
+    /** nnUNetTrainer.configure_optimizers: SGD(lr, weight_decay 3e-5, momentum 0.99, nesterov). */
+    public static NesterovSgd nnUNetDefault(NDManager stateManager, List<ParamGroup> groups) {
+        return new NesterovSgd(stateManager, groups, 0.99, 3e-5);
+    }
+
+    public List<ParamGroup> groups() {
+        return groups;
+    }
+
+    /** The first group that contains the key (torch requires disjoint groups; first-match makes order the tiebreak). */
+    public ParamGroup groupOf(String key) {
+        for (ParamGroup g : groups) {
+            if (g.contains(key)) {
+                return g;
+            }
+        }
+        List<String> names = new ArrayList<>();
+        groups.forEach(g -> names.add(g.name()));
+        throw new IllegalArgumentException("parameter " + key + " belongs to none of the groups " + names);
+    }
+
+    /**
+     * One update. {@code gradients} holds only parameters that have a gradient, keyed by state-dict key.
+     * Runs with autograd off on the calling thread (grad mode is thread-local in libtorch).
+     */
+    public void step(Map<String, NamedParameter> parameters, Map<String, NDArray> gradients) {
+        boolean gradMode = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try (NDScope scope = new NDScope()) {
+            for (Map.Entry<String, NDArray> e : gradients.entrySet()) {
+                NamedParameter p = parameters.get(e.getKey());
+                if (p == null) {
+                    throw new IllegalArgumentException("gradient for unknown parameter " + e.getKey());
+                }
+                NDArray param = p.parameter().getArray();
+                double lr = groupOf(e.getKey()).lr();
+                // Same values as torch (IEEE addition commutes); in-place on fresh temporaries saves allocations.
+                NDArray d = weightDecay != 0 ? param.mul((float) weightDecay).addi(e.getValue()) : e.getValue();
+                NDArray buf = momentumBuffers.get(e.getKey());
+                if (buf == null) {
+                    buf = d.duplicate();
+                    NDScope.unregister(buf);
+                    buf.attach(stateManager);
+                    momentumBuffers.put(e.getKey(), buf);
+                } else {
+                    buf.muli((float) momentum).addi(d);
+                }
+                NDArray update = buf.mul((float) momentum).addi(d);
+                param.subi(update.muli((float) lr));
+            }
+            scope.suppressNotUsedWarning();
+        } finally {
+            JniUtils.setGradMode(gradMode);
+        }
+    }
+
+    /** Momentum buffers by key (only for parameters that have had a gradient), e.g. for checkpoints. */
+    public Map<String, NdArray> exportMomentumBuffers() {
+        Map<String, NdArray> out = new LinkedHashMap<>();
+        momentumBuffers.forEach((k, v) -> out.put(k, StateDict.toNdArray(v)));
+        return out;
+    }
+
+    /** Restores a momentum buffer (nnU-Net's optimizer_state), shape-checked against the parameter. */
+    public void setMomentumBuffer(NamedParameter p, NdArray buffer) {
+        long[] expected = p.parameter().getShape().getShape();
+        if (!Arrays.equals(expected, buffer.shape())) {
+            throw new IllegalArgumentException("momentum buffer of " + p.key() + ": expected shape "
+                    + Arrays.toString(expected) + ", found " + Arrays.toString(buffer.shape()));
+        }
+        NDArray old = momentumBuffers.put(p.key(), Networks.toNDArray(stateManager, buffer));
+        if (old != null) {
+            old.close();
+        }
+    }
+
+    public void resetState() {
+        momentumBuffers.values().forEach(NDArray::close);
+        momentumBuffers.clear();
+    }
+}
