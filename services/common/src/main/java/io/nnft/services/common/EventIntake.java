@@ -1,6 +1,7 @@
 package io.nnft.services.common;
 
 import io.nnft.events.DeadLetter;
+import io.nnft.events.Decoded;
 import io.nnft.events.EventCodec;
 import io.nnft.events.EventType;
 import io.nnft.events.InvalidEventException;
@@ -52,24 +53,44 @@ public class EventIntake {
 
     /** The valid event, or empty after dead-lettering and reporting an invalid one. */
     public <T extends NnftEvent> Optional<T> accept(Message<byte[]> message, Class<T> type, JobFailed.Stage stage) {
-        byte[] payload = message.getPayload();
         try {
-            return Optional.of(new EventCodec(publisher.source()).decode(payload, type));
+            return Optional.of(new EventCodec(publisher.source()).decode(message.getPayload(), type));
         } catch (InvalidEventException e) {
-            String topic = message.getMetadata(IncomingKafkaRecordMetadata.class)
-                    .map(IncomingKafkaRecordMetadata::getTopic).orElse(EventType.of(type).topic());
-            String originalKey = message.getMetadata(IncomingKafkaRecordMetadata.class)
-                    .map(m -> m.getKey() == null ? null : m.getKey().toString()).orElse(null);
-            LOG.warnf("dead-lettering a record from %s: %s", topic, e.getMessage());
-            var headers = new RecordHeaders()
-                    .add(DeadLetter.REASON_HEADER, e.getMessage().getBytes(StandardCharsets.UTF_8))
-                    .add(DeadLetter.SOURCE_TOPIC_HEADER, topic.getBytes(StandardCharsets.UTF_8))
-                    .add(DeadLetter.CONSUMER_HEADER, publisher.source().getBytes(StandardCharsets.UTF_8));
-            publisher.send(EventType.DEAD_LETTER_TOPIC, e.jobId().orElse(originalKey),
-                    payload == null ? new byte[0] : payload, headers);
+            deadLetter(message, type, e);
             e.toJobFailed(stage).ifPresent(publisher::publish);
             return Optional.empty();
         }
+    }
+
+    /**
+     * For observers that own no stage (the gateway's job view): the valid event of {@code type} with its
+     * envelope, or empty after dead-lettering an invalid one. No {@code JobFailed} is published: the stage
+     * that consumes the record reports it.
+     */
+    public <T extends NnftEvent> Optional<Decoded> observe(Message<byte[]> message, Class<T> type) {
+        try {
+            Decoded decoded = new EventCodec(publisher.source()).decode(message.getPayload());
+            decoded.as(type);
+            return Optional.of(decoded);
+        } catch (InvalidEventException e) {
+            deadLetter(message, type, e);
+            return Optional.empty();
+        }
+    }
+
+    private void deadLetter(Message<byte[]> message, Class<? extends NnftEvent> type, InvalidEventException e) {
+        byte[] payload = message.getPayload();
+        String topic = message.getMetadata(IncomingKafkaRecordMetadata.class)
+                .map(IncomingKafkaRecordMetadata::getTopic).orElse(EventType.of(type).topic());
+        String originalKey = message.getMetadata(IncomingKafkaRecordMetadata.class)
+                .map(m -> m.getKey() == null ? null : m.getKey().toString()).orElse(null);
+        LOG.warnf("dead-lettering a record from %s: %s", topic, e.getMessage());
+        var headers = new RecordHeaders()
+                .add(DeadLetter.REASON_HEADER, e.getMessage().getBytes(StandardCharsets.UTF_8))
+                .add(DeadLetter.SOURCE_TOPIC_HEADER, topic.getBytes(StandardCharsets.UTF_8))
+                .add(DeadLetter.CONSUMER_HEADER, publisher.source().getBytes(StandardCharsets.UTF_8));
+        publisher.send(EventType.DEAD_LETTER_TOPIC, e.jobId().orElse(originalKey),
+                payload == null ? new byte[0] : payload, headers);
     }
 
     /** Runs the work for one job; whatever goes wrong is published as that job's {@code JobFailed}. */

@@ -1,0 +1,152 @@
+package io.nnft.planner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nnft.events.DeadLetter;
+import io.nnft.events.EventCodec;
+import io.nnft.events.EventType;
+import io.nnft.events.FineTuneRequested;
+import io.nnft.events.JobFailed;
+import io.nnft.events.PlansReady;
+import io.nnft.services.testing.RealKafkaAndS3;
+import io.nnft.services.testing.TopicClient;
+import io.nnft.storage.ObjectStore;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The planner over a real broker and a real S3 server: good requests become plans in the bucket and a
+ * PlansReady; bad ones end as dead letters and JobFailed with the reason, and the consumer goes on.
+ */
+@QuarkusTest
+@QuarkusTestResource(RealKafkaAndS3.class)
+class PlannerTests {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final EventCodec CODEC = new EventCodec("/nnft/test");
+    private static final Duration WAIT = Duration.ofSeconds(90);
+
+    @TempDir
+    static Path tmp;
+
+    @BeforeAll
+    static void uploadDatasets() throws IOException {
+        ObjectStore store = RealKafkaAndS3.store();
+        // nnU-Net's own fingerprint and plans of these three cases are the reference.
+        Path ct = Path.of("src/test/resources/Dataset001_CT");
+        store.uploadDirectory(ct, "datasets/Dataset001_CT");
+        // The same dataset without ct_002's label and with a stray channel: it must fail verification.
+        Path broken = tmp.resolve("Dataset003_Broken");
+        Files.createDirectories(broken.resolve("imagesTr"));
+        Files.createDirectories(broken.resolve("labelsTr"));
+        for (String c : List.of("ct_000", "ct_001", "ct_002")) {
+            Files.copy(ct.resolve("imagesTr/" + c + "_0000.nii.gz"), broken.resolve("imagesTr/" + c + "_0000.nii.gz"));
+            if (!c.equals("ct_002")) {
+                Files.copy(ct.resolve("labelsTr/" + c + ".nii.gz"), broken.resolve("labelsTr/" + c + ".nii.gz"));
+            }
+        }
+        Files.copy(ct.resolve("imagesTr/ct_000_0000.nii.gz"), broken.resolve("imagesTr/ct_001_0001.nii.gz"));
+        Files.copy(ct.resolve("dataset.json"), broken.resolve("dataset.json"));
+        store.uploadDirectory(broken, "datasets/Dataset003_Broken");
+    }
+
+    private static void publish(TopicClient topics, FineTuneRequested request) {
+        topics.publish(EventType.FINE_TUNE_REQUESTED.topic(), request.jobId(), CODEC.encode(request));
+    }
+
+    private static ConsumerRecord<String, byte[]> awaitOne(TopicClient topics, EventType type, String jobId) {
+        return topics.await(type.topic(), r -> jobId.equals(r.key()), 1, WAIT).get(0);
+    }
+
+    @Test
+    void plansADatasetLikeNnUNetAndStoresTheResults() throws IOException {
+        try (TopicClient topics = new TopicClient(RealKafkaAndS3.bootstrapServers())) {
+            publish(topics, FineTuneRequested.of("s3://" + RealKafkaAndS3.store().bucket() + "/datasets/Dataset001_CT/")
+                    .withJobId("plan-ok-1"));
+            PlansReady ready = CODEC.decode(awaitOne(topics, EventType.PLANS_READY, "plan-ok-1").value(), PlansReady.class);
+            assertThat(ready.datasetName()).isEqualTo("Dataset001_CT");
+            assertThat(ready.numTrainingCases()).isEqualTo(3);
+            assertThat(ready.plansTransferred()).isFalse();
+
+            ObjectStore store = RealKafkaAndS3.store();
+            JsonNode plans = MAPPER.readTree(store.getBytes(store.locate(ready.plans()).key()));
+            JsonNode reference = MAPPER.readTree(Path.of("src/test/resources/ct_nnUNetPlans.json").toFile());
+            assertThat(plans.path("dataset_name").asText()).isEqualTo("Dataset001_CT");
+            // Everything but the name is nnU-Net's plan of the same three cases, key for key.
+            assertThat(plans.path("configurations")).isEqualTo(reference.path("configurations"));
+            assertThat(plans.path("foreground_intensity_properties_per_channel"))
+                    .isEqualTo(reference.path("foreground_intensity_properties_per_channel"));
+            assertThat(store.exists("jobs/plan-ok-1/plans/dataset_fingerprint.json")).isTrue();
+            assertThat(store.exists("jobs/plan-ok-1/plans/dataset.json")).isTrue();
+            assertThat(new String(store.getBytes("jobs/plan-ok-1/request.json"), StandardCharsets.UTF_8))
+                    .contains("\"jobId\" : \"plan-ok-1\"");
+        }
+    }
+
+    @Test
+    void malformedEventsAreDeadLetteredAndTheConsumerGoesOn() {
+        try (TopicClient topics = new TopicClient(RealKafkaAndS3.bootstrapServers())) {
+            String topic = EventType.FINE_TUNE_REQUESTED.topic();
+            topics.publish(topic, "garbage-key", "{not json".getBytes(StandardCharsets.UTF_8));
+            byte[] badFold = ("{\"specversion\":\"1.0\",\"id\":\"x1\",\"source\":\"/t\",\"type\":\"nnft.FineTuneRequested.v1\","
+                    + "\"subject\":\"bad-fold-1\",\"datacontenttype\":\"application/json\",\"data\":{\"jobId\":\"bad-fold-1\","
+                    + "\"dataset\":\"datasets/Dataset001_CT/\",\"fold\":9}}").getBytes(StandardCharsets.UTF_8);
+            topics.publish(topic, "bad-fold-1", badFold);
+            publish(topics, FineTuneRequested.of("datasets/Dataset001_CT/").withJobId("after-bad-1"));
+
+            List<ConsumerRecord<String, byte[]>> dead = topics.await(EventType.DEAD_LETTER_TOPIC,
+                    r -> "garbage-key".equals(r.key()) || "bad-fold-1".equals(r.key()), 2, WAIT);
+            for (ConsumerRecord<String, byte[]> r : dead) {
+                String reason = new String(r.headers().lastHeader(DeadLetter.REASON_HEADER).value(), StandardCharsets.UTF_8);
+                if ("bad-fold-1".equals(r.key())) {
+                    assertThat(r.value()).isEqualTo(badFold);
+                    assertThat(reason).contains("/data/fold");
+                } else {
+                    assertThat(reason).contains("invalid JSON");
+                }
+                assertThat(new String(r.headers().lastHeader(DeadLetter.SOURCE_TOPIC_HEADER).value())).isEqualTo(topic);
+            }
+            JobFailed failed = CODEC.decode(awaitOne(topics, EventType.JOB_FAILED, "bad-fold-1").value(), JobFailed.class);
+            assertThat(failed.stage()).isEqualTo(JobFailed.Stage.PLANNING);
+            assertThat(failed.problemList()).anySatisfy(p -> assertThat(p.where()).isEqualTo("/data/fold"));
+            // The consumer is still alive: the good request after the bad ones is planned.
+            awaitOne(topics, EventType.PLANS_READY, "after-bad-1");
+        }
+    }
+
+    @Test
+    void aBrokenDatasetFailsTheJobNamingEachProblem() {
+        try (TopicClient topics = new TopicClient(RealKafkaAndS3.bootstrapServers())) {
+            publish(topics, FineTuneRequested.of("datasets/Dataset003_Broken/").withJobId("broken-ds-1"));
+            JobFailed failed = CODEC.decode(awaitOne(topics, EventType.JOB_FAILED, "broken-ds-1").value(), JobFailed.class);
+            assertThat(failed.reason()).contains("failed verification");
+            // Every problem is listed, not just the first.
+            assertThat(failed.problemList()).anySatisfy(p -> assertThat(p.toString()).contains("ct_002"));
+            assertThat(failed.problemList()).anySatisfy(p -> assertThat(p.toString()).contains("ct_001_0001"));
+            assertThat(failed.retriable()).isFalse();
+        }
+    }
+
+    @Test
+    void aDatasetOutsideOurBucketOrMissingFailsClearly() {
+        try (TopicClient topics = new TopicClient(RealKafkaAndS3.bootstrapServers())) {
+            publish(topics, FineTuneRequested.of("datasets/Dataset009_Missing/").withJobId("missing-ds-1"));
+            JobFailed failed = CODEC.decode(awaitOne(topics, EventType.JOB_FAILED, "missing-ds-1").value(), JobFailed.class);
+            assertThat(failed.reason()).contains("no dataset at s3://");
+            publish(topics, FineTuneRequested.of("s3://other-bucket/datasets/D/").withJobId("foreign-ds-1"));
+            JobFailed foreign = CODEC.decode(awaitOne(topics, EventType.JOB_FAILED, "foreign-ds-1").value(), JobFailed.class);
+            assertThat(foreign.reason()).contains("other-bucket");
+        }
+    }
+}
