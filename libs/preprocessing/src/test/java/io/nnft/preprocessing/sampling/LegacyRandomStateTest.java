@@ -1,0 +1,47 @@
+package io.nnft.preprocessing.sampling;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Against numpy 1.24's np.random.RandomState (values printed by numpy itself). */
+class LegacyRandomStateTest {
+
+    @Test
+    void permutationsMatchNumpy() {
+        // r = RandomState(1234); r.permutation(10); r.permutation(7); r.choice(100000, 5, replace=False)
+        LegacyRandomState r = new LegacyRandomState(1234);
+        assertThat(r.permutation(10)).containsExactly(7, 2, 9, 1, 0, 8, 4, 5, 6, 3);
+        assertThat(r.permutation(7)).containsExactly(6, 4, 0, 5, 3, 2, 1);
+        assertThat(java.util.Arrays.copyOf(r.permutation(100000), 5)).containsExactly(54201, 82083, 15682, 97063, 14383);
+        // RandomState(0).permutation(2**20)[:5]
+        assertThat(java.util.Arrays.copyOf(new LegacyRandomState(0).permutation(1 << 20), 5))
+                .containsExactly(875681, 1046907, 646861, 704385, 798051);
+    }
+
+    @Test
+    void classLocationsAreCappedButCoverAtLeastOnePercent() {
+        // 2,000,000 voxels of label 1 -> 20,000 (1%) > 10,000 cap; 50 of label 2 -> all; label 3 absent -> empty
+        int[] shape = {20, 100, 1001};
+        short[] seg = new short[20 * 100 * 1001];
+        java.util.Arrays.fill(seg, 0, 2_000_000, (short) 1);
+        for (int i = 0; i < 50; i++) {
+            seg[2_000_000 + i * 7] = 2;
+        }
+        Map<String, int[][]> locs = ClassLocations.sample(seg, shape,
+                List.of(new short[]{1}, new short[]{2}, new short[]{3}, new short[]{1, 2}));
+        assertThat(locs.keySet()).containsExactly("1", "2", "3", "(1, 2)");
+        assertThat(locs.get("1")).hasNumberOfRows(20_000);
+        assertThat(locs.get("2")).hasNumberOfRows(50);
+        assertThat(locs.get("3")).isEmpty();
+        assertThat(locs.get("(1, 2)")).hasNumberOfRows(20_001);
+        for (int[] l : locs.get("2")) {
+            int flat = (l[1] * 100 + l[2]) * 1001 + l[3];
+            assertThat(l[0]).isZero();
+            assertThat(seg[flat]).isEqualTo((short) 2);
+        }
+    }
+}

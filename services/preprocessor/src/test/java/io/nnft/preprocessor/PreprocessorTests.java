@@ -1,0 +1,122 @@
+package io.nnft.preprocessor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.nnft.events.EventCodec;
+import io.nnft.events.EventType;
+import io.nnft.events.FineTuneRequested;
+import io.nnft.events.JobFailed;
+import io.nnft.events.PlansReady;
+import io.nnft.events.PreprocessingCompleted;
+import io.nnft.imageio.NdArray;
+import io.nnft.imageio.Npy;
+import io.nnft.services.testing.RealKafkaAndS3;
+import io.nnft.services.testing.TopicClient;
+import io.nnft.storage.ObjectStore;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The preprocessor over a real broker and S3 server: nnU-Net's arrays in the bucket, reuse on redelivery. */
+@QuarkusTest
+@QuarkusTestResource(RealKafkaAndS3.class)
+class PreprocessorTests {
+    private static final EventCodec CODEC = new EventCodec("/nnft/test");
+    private static final Duration WAIT = Duration.ofSeconds(120);
+
+    @TempDir
+    static Path tmp;
+
+    @BeforeAll
+    static void upload() throws IOException {
+        ObjectStore store = RealKafkaAndS3.store();
+        store.uploadDirectory(Path.of("src/test/resources/Dataset001_CT"), "datasets/Dataset001_CT");
+        store.putFile("plans/ct/nnUNetPlans.json", Path.of("src/test/resources/ct_nnUNetPlans.json"));
+        // A copy whose ct_001 image is not a NIfTI file.
+        Path broken = tmp.resolve("Dataset004_Corrupt");
+        copyTree(Path.of("src/test/resources/Dataset001_CT"), broken);
+        Files.write(broken.resolve("imagesTr/ct_001_0000.nii.gz"), "this is not a volume".getBytes(StandardCharsets.UTF_8));
+        store.uploadDirectory(broken, "datasets/Dataset004_Corrupt");
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (var walk = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) walk::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+    }
+
+    private static PlansReady plansReady(String jobId, String dataset) {
+        String bucket = RealKafkaAndS3.store().bucket();
+        FineTuneRequested request = FineTuneRequested.of("s3://" + bucket + "/datasets/" + dataset + "/")
+                .withJobId(jobId).withDefaults();
+        return new PlansReady(jobId, request, dataset, "s3://" + bucket + "/plans/ct/nnUNetPlans.json",
+                "s3://" + bucket + "/datasets/" + dataset + "/dataset.json", null, request.configuration(), 3, false);
+    }
+
+    private static PreprocessingCompleted awaitCompleted(TopicClient topics, String jobId, int count) {
+        var records = topics.await(EventType.PREPROCESSING_COMPLETED.topic(), r -> jobId.equals(r.key()), count, WAIT);
+        return CODEC.decode(records.get(count - 1).value(), PreprocessingCompleted.class);
+    }
+
+    @Test
+    void writesNnUNetsArraysToTheBucketAndReusesThemOnRedelivery() throws IOException {
+        ObjectStore store = RealKafkaAndS3.store();
+        PlansReady ready = plansReady("prep-ok-1", "Dataset001_CT");
+        try (TopicClient topics = new TopicClient(RealKafkaAndS3.bootstrapServers())) {
+            topics.publish(EventType.PLANS_READY.topic(), "prep-ok-1", CODEC.encode(ready));
+            PreprocessingCompleted done = awaitCompleted(topics, "prep-ok-1", 1);
+            assertThat(done.numCases()).isEqualTo(3);
+            String prefix = "jobs/prep-ok-1/preprocessed/3d_fullres/";
+            assertThat(store.locate(done.preprocessed()).prefix()).isEqualTo(prefix);
+            for (String f : new String[] {"ct_000.npy", "ct_000_seg.npy", "ct_000.json", "ct_002.json",
+                    "dataset.json", "nnUNetPlans.json"}) {
+                assertThat(store.exists(prefix + f)).as(f).isTrue();
+            }
+            NdArray ours = Npy.read(store.get(prefix + "ct_000.npy"), "ct_000.npy");
+            NdArray theirs = Npy.read(Path.of("src/test/resources/ct_000_3d_fullres_data.npy"));
+            assertThat(ours.shape()).isEqualTo(theirs.shape());
+            float[] a = ours.toFloats();
+            float[] b = theirs.toFloats();
+            for (int i = 0; i < a.length; i++) {
+                assertThat(Math.abs(a[i] - b[i])).as("voxel %d", i).isLessThan(1e-3f);
+            }
+            NdArray seg = Npy.read(store.get(prefix + "ct_000_seg.npy"), "ct_000_seg.npy");
+            assertThat(seg.toInts()).isEqualTo(Npy.read(Path.of("src/test/resources/ct_000_3d_fullres_seg.npy")).toInts());
+
+            // Redelivery: a finished case is not redone (our marker survives), a missing one is.
+            store.put(prefix + "ct_000.npy", new ByteArrayInputStream(new byte[] {42}), 1, "application/octet-stream");
+            store.delete(prefix + "ct_001.json");
+            topics.publish(EventType.PLANS_READY.topic(), "prep-ok-1", CODEC.encode(ready));
+            awaitCompleted(topics, "prep-ok-1", 2);
+            assertThat(store.getBytes(prefix + "ct_000.npy")).containsExactly(42);
+            assertThat(store.exists(prefix + "ct_001.json")).isTrue();
+        }
+    }
+
+    @Test
+    void aCorruptCaseFailsTheJobNamingTheCase() {
+        try (TopicClient topics = new TopicClient(RealKafkaAndS3.bootstrapServers())) {
+            topics.publish(EventType.PLANS_READY.topic(), "prep-bad-1", CODEC.encode(plansReady("prep-bad-1", "Dataset004_Corrupt")));
+            var record = topics.await(EventType.JOB_FAILED.topic(), r -> "prep-bad-1".equals(r.key()), 1, WAIT).get(0);
+            JobFailed failed = CODEC.decode(record.value(), JobFailed.class);
+            assertThat(failed.stage()).isEqualTo(JobFailed.Stage.PREPROCESSING);
+            assertThat(failed.reason()).contains("ct_001");
+            assertThat(failed.retriable()).isFalse();
+        }
+    }
+}
