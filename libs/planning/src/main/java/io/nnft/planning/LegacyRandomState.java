@@ -1,10 +1,12 @@
 package io.nnft.planning;
 
 /**
- * The part of numpy's legacy {@code np.random.RandomState} that nnU-Net's fingerprint sampling uses:
- * MT19937 seeded with an integer ({@code init_genrand}) and {@code randint(0, n)} by masked rejection
- * sampling (numpy keeps this stream stable across versions). Reproducing it makes our intensity
- * statistics bit-identical to nnU-Net's instead of merely close.
+ * The draws of numpy's legacy {@code np.random.RandomState(seed)} that nnU-Net relies on: MT19937 seeded
+ * with {@code init_genrand}, bounded integers by masked rejection ({@code random_interval}, so
+ * {@code randint(0, n)}) and {@code permutation} by Fisher-Yates from the end, so
+ * {@code choice(n, k, replace=False)} is the first k entries of {@code permutation(n)}. numpy keeps this
+ * stream stable across versions; reproducing it makes fingerprint statistics, sampled class locations
+ * and default splits identical to nnU-Net's instead of merely close.
  */
 public final class LegacyRandomState {
     private static final int N = 624;
@@ -106,5 +108,49 @@ public final class LegacyRandomState {
             } while (v > rng);
             out[i] = (int) v;
         }
+    }
+
+    private long nextUint64() {
+        return (nextUint32() << 32) | nextUint32();
+    }
+
+    /** numpy's random_interval: uniform in [0, max] by rejection on the smallest covering bit mask. */
+    public long interval(long max) {
+        if (max == 0) {
+            return 0;
+        }
+        long mask = max;
+        mask |= mask >>> 1;
+        mask |= mask >>> 2;
+        mask |= mask >>> 4;
+        mask |= mask >>> 8;
+        mask |= mask >>> 16;
+        mask |= mask >>> 32;
+        long value;
+        if (max <= 0xffffffffL) {
+            do {
+                value = nextUint32() & mask;
+            } while (value > max);
+        } else {
+            do {
+                value = nextUint64() & mask;
+            } while (Long.compareUnsigned(value, max) > 0);
+        }
+        return value;
+    }
+
+    /** {@code permutation(n)}: arange(n) shuffled in place by legacy shuffle. */
+    public int[] permutation(int n) {
+        int[] a = new int[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = i;
+        }
+        for (int i = n - 1; i >= 1; i--) {
+            int j = (int) interval(i);
+            int t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+        return a;
     }
 }

@@ -1,5 +1,7 @@
 package io.nnft.preprocessing.sampling;
 
+import io.nnft.planning.LegacyRandomState;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
