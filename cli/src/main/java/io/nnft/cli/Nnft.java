@@ -11,6 +11,21 @@ import picocli.CommandLine.Command;
         description = "Fine-tune nnU-Net models from pretrained checkpoints and export their encoders.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            TrainCommand.class,
+            SynthCommand.class,
+            BenchCommand.class,
+            ForwardCommand.class,
+            InspectCommand.class,
+            PlanCommand.class,
+            FingerprintCommand.class,
+            PreprocessCommand.class,
+            PredictCommand.class,
+            EvaluateCommand.class,
+            VerifyDatasetCommand.class,
+            io.nnft.cli.gateway.SubmitCommand.class, io.nnft.cli.gateway.WatchCommand.class, io.nnft.cli.gateway.FetchCommand.class, io.nnft.cli.gateway.JobsCommand.class, io.nnft.cli.gateway.CancelCommand.class,
+            ExportEncoderCommand.class,
+            LocalCommand.class,
+            DemoPretrainCommand.class,
         })
 public final class Nnft implements Runnable {
     public static final int EXIT_BAD_INPUT = 2;
