@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -69,7 +70,7 @@ public final class LocalCommand implements Callable<Integer> {
         String token = "local-" + UUID.randomUUID();
         Map<String, String> config = new LinkedHashMap<>();
         config.put("nnft.gateway.api-keys", token);
-        for (String service : LocalPlatform.ALL_SERVICES) {
+        for (String service : List.of("planner", "preprocessor", "trainer", "exporter")) {
             config.put("nnft." + service + ".work-dir", dataDir.resolve("work").resolve(service).toAbsolutePath().toString());
         }
         long t0 = System.nanoTime();

@@ -150,7 +150,6 @@ public final class TrainCommand implements Callable<Integer> {
             time += e.epochTimeSeconds();
             wait += e.dataWaitSeconds();
         }
-        int n = Math.max(1, r.epochsRun());
         System.out.printf(Locale.ROOT, "%s after %d epochs this run (last epoch %d); best EMA pseudo-Dice %.4f at epoch %d%n",
                 r.stopReason(), r.epochsRun(), r.lastEpoch(), r.bestEma(), r.bestEpoch());
         if (!r.log().isEmpty()) {
@@ -161,9 +160,6 @@ public final class TrainCommand implements Callable<Integer> {
                     time / Math.max(1, r.log().size()), time > 0 ? 100 * wait / time : 0);
         }
         System.out.println("model folder: " + r.foldDirectory().getParent() + " (" + r.foldDirectory().getFileName() + ")");
-        if (n == 0) {
-            System.out.println("nothing to do");
-        }
     }
 
     /** Progress bar per epoch on stderr, messages and epoch lines on stdout. */

@@ -1,55 +1,245 @@
 package io.nnft.gateway.rest;
 
-import io.nnft.events.EventCodec;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nnft.events.FineTuneRequested;
 import io.nnft.events.InvalidEventException;
+import io.nnft.events.JobCancelRequested;
 import io.nnft.events.JobId;
 import io.nnft.events.Problem;
+import io.nnft.gateway.JobUpdate;
+import io.nnft.gateway.JobView;
+import io.nnft.gateway.ProblemException;
+import io.nnft.gateway.mapping.RequestFanOut;
+import io.nnft.gateway.service.ArtifactLinks;
+import io.nnft.gateway.service.JobViews;
 import io.nnft.services.common.EventPublisher;
 import io.nnft.storage.InvalidLocationException;
+import io.nnft.storage.ObjectLayout;
 import io.nnft.storage.ObjectStore;
+import io.smallrye.mutiny.Multi;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.logging.Logger;
 
-/** Fine-tune jobs: a request is checked against its schema and our bucket, then published. */
+/** Fine-tune jobs: submitted (validated, published), listed, followed, fetched and cancelled. */
 @Path("/jobs")
+@Tag(name = "jobs")
 public class JobResource {
+    private static final Logger LOG = Logger.getLogger(JobResource.class);
+
     @Inject
     EventPublisher publisher;
 
     @Inject
     ObjectStore store;
 
-    /** Accepts a FineTuneRequested body (without envelope); 202 with the job id, or 400 problem+json. */
+    @Inject
+    JobViews views;
+
+    @Inject
+    ArtifactLinks artifacts;
+
+    @Inject
+    ObjectMapper mapper;
+
+    /**
+     * Accepts a FineTuneRequested body (without envelope), or the same with {@code datasets: [...]} for
+     * one job per dataset; 202 with the job ids, 400/409 problem+json.
+     */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Submit a fine-tune request (one job, or one per entry of 'datasets')")
     public Response submit(byte[] body) {
-        FineTuneRequested request;
+        List<FineTuneRequested> requests;
         try {
-            request = EventCodec.decodeData(body, FineTuneRequested.class);
+            requests = RequestFanOut.expand(body);
         } catch (InvalidEventException e) {
             return ProblemResponse.badRequest("invalid fine-tune request", e.problems());
         }
-        try {
-            store.locate(request.dataset());
-            if (request.pretrained() != null) {
-                store.locate(request.pretrained());
+        boolean fanOut = bodyHasDatasets(body);
+        List<Problem> problems = new ArrayList<>();
+        for (int i = 0; i < requests.size(); i++) {
+            FineTuneRequested r = requests.get(i);
+            checkLocation(r.dataset(), fanOut ? "/datasets/" + i : "/dataset", problems);
+            if (r.pretrained() != null && i == 0) {
+                checkLocation(r.pretrained(), "/pretrained", problems);
             }
-        } catch (InvalidLocationException e) {
-            return ProblemResponse.badRequest("invalid fine-tune request",
-                    List.of(new Problem(e.location().equals(request.dataset()) ? "/dataset" : "/pretrained",
-                            "a location in bucket '" + store.bucket() + "'", e.getMessage())));
         }
-        String jobId = request.jobId() != null ? request.jobId() : JobId.generate();
-        publisher.publish(request.withJobId(jobId).withDefaults());
-        return Response.accepted(Map.of("jobId", jobId, "status", "accepted")).build();
+        if (!problems.isEmpty()) {
+            return ProblemResponse.badRequest("invalid fine-tune request", problems);
+        }
+        List<FineTuneRequested> accepted = requests.stream()
+                .map(r -> r.withJobId(r.jobId() != null ? r.jobId() : JobId.generate()).withDefaults()).toList();
+        for (FineTuneRequested r : accepted) {
+            if (views.find(r.jobId()).isPresent()) {
+                return ProblemResponse.of(409, "job exists", List.of(new Problem("/jobId",
+                        "a job id not used before", "'" + r.jobId() + "', already a job")));
+            }
+        }
+        List<Map<String, String>> jobs = new ArrayList<>();
+        for (FineTuneRequested r : accepted) {
+            if (!views.register(r)) {
+                return ProblemResponse.of(409, "job exists", List.of(new Problem("/jobId",
+                        "a job id not used before", "'" + r.jobId() + "', already a job")));
+            }
+            publish(r);
+            jobs.add(Map.of("jobId", r.jobId(), "dataset", r.dataset(), "status", "/jobs/" + r.jobId()));
+        }
+        Map<String, Object> entity = new LinkedHashMap<>();
+        if (!fanOut) {
+            entity.put("jobId", accepted.get(0).jobId());
+        }
+        entity.put("status", "accepted");
+        entity.put("jobs", jobs);
+        return Response.accepted(entity).build();
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Every known job, newest first")
+    public Map<String, Object> list(@QueryParam("stage") String stage) {
+        List<JobView> all = views.all().stream()
+                .filter(v -> stage == null || stage.isBlank() || v.stage().wireName().equals(stage)).toList();
+        return Map.of("jobs", all);
+    }
+
+    @GET
+    @Path("{id}")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "One job: stage, epoch, latest metrics, failure reason and problems, artifacts")
+    public JobView get(@PathParam("id") String id) {
+        return require(id);
+    }
+
+    /**
+     * Server-sent events: first {@code status} (the job now), then one event per nnft event of the job
+     * (named by the event, data {@code {"data": <event>, "job": <view after it>}}); the stream ends
+     * when the job is exported, failed or cancelled.
+     */
+    @GET
+    @Path("{id}/events")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @Operation(summary = "Live events of a job (server-sent events)")
+    public Multi<OutboundSseEvent> events(@PathParam("id") String id, @Context Sse sse) {
+        require(id);
+        return Multi.createFrom().emitter(emitter -> {
+            AutoCloseable subscription = views.subscribe(id, update -> {
+                emitter.emit(sse.newEventBuilder().name(update.event()).id(update.eventId())
+                        .data(String.class, json(update)).build());
+                if (update.view().stage().terminal()) {
+                    emitter.complete();
+                }
+            });
+            emitter.onTermination(() -> {
+                try {
+                    subscription.close();
+                } catch (Exception e) {
+                    LOG.debugf("closing the subscription of %s: %s", id, e);
+                }
+            });
+            JobView now = require(id);
+            emitter.emit(sse.newEventBuilder().name("status")
+                    .data(String.class, json(Map.of("job", now))).build());
+            if (now.stage().terminal()) {
+                emitter.complete();
+            }
+        });
+    }
+
+    @GET
+    @Path("{id}/artifacts")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Presigned URLs of the export and the model checkpoints")
+    public ArtifactLinks.Listing artifacts(@PathParam("id") String id) {
+        return artifacts.of(require(id));
+    }
+
+    @DELETE
+    @Path("{id}")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Cancel a job (JobCancelRequested); purge=true also deletes its objects")
+    public Response cancel(@PathParam("id") String id, @QueryParam("purge") @DefaultValue("false") boolean purge,
+                           @QueryParam("reason") String reason) {
+        JobView view = require(id);
+        if (view.stage().terminal() && !purge) {
+            return ProblemResponse.of(409, "job already finished", List.of(new Problem("id",
+                    "a job that is still running (or purge=true to delete a finished job's objects)",
+                    "'" + id + "', " + view.stage().wireName())));
+        }
+        publish(new JobCancelRequested(id, reason == null || reason.isBlank() ? null : reason, purge ? true : null));
+        int purged = purge ? store.deletePrefix(ObjectLayout.job(id)) : 0;
+        Map<String, Object> entity = new LinkedHashMap<>();
+        entity.put("jobId", id);
+        entity.put("status", "cancel-requested");
+        if (purge) {
+            entity.put("purgedObjects", purged);
+        }
+        return Response.accepted(entity).build();
+    }
+
+    private JobView require(String id) {
+        return views.find(id).orElseThrow(() -> new ProblemException(404, "job not found", new Problem("id",
+                "the id of a job submitted to this gateway", "'" + id + "'")));
+    }
+
+    private void checkLocation(String location, String where, List<Problem> problems) {
+        try {
+            store.locate(location);
+        } catch (InvalidLocationException e) {
+            problems.add(new Problem(where, "a location in bucket '" + store.bucket() + "'", e.getMessage()));
+        }
+    }
+
+    private void publish(io.nnft.events.NnftEvent event) {
+        try {
+            publisher.publish(event);
+        } catch (IllegalStateException e) {
+            throw new ProblemException(503, "broker unavailable", new Problem("kafka",
+                    "a broker acknowledging " + event.type().topic(), e.getMessage()));
+        }
+    }
+
+    private static boolean bodyHasDatasets(byte[] body) {
+        try {
+            return io.nnft.events.EventJson.mapper().readTree(body).has(RequestFanOut.DATASETS);
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    private String json(Object value) {
+        try {
+            return mapper.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize " + value.getClass().getSimpleName(), e);
+        }
+    }
+
+    private String json(JobUpdate update) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("data", update.data());
+        data.put("job", update.view());
+        return json(data);
     }
 }

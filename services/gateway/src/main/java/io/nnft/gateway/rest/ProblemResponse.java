@@ -14,12 +14,16 @@ final class ProblemResponse {
     }
 
     static Response badRequest(String title, List<Problem> problems) {
+        return of(400, title, problems);
+    }
+
+    static Response of(int status, String title, List<Problem> problems) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", "about:blank");
         body.put("title", title);
-        body.put("status", 400);
+        body.put("status", status);
         body.put("detail", problems.isEmpty() ? title : problems.get(0).toString());
         body.put("problems", problems);
-        return Response.status(400).type(MEDIA_TYPE).entity(body).build();
+        return Response.status(status).type(MEDIA_TYPE).entity(body).build();
     }
 }

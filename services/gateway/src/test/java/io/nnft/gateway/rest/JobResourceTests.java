@@ -1,6 +1,6 @@
 package io.nnft.gateway.rest;
 
-import static io.restassured.RestAssured.given;
+import static io.nnft.gateway.rest.Api.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -72,5 +72,95 @@ class JobResourceTests {
                 .body("{\"dataset\":\"datasets/Dataset001_Demo/\",\"pretrained\":\"https://evil.example/model\"}")
                 .post("/jobs")
                 .then().statusCode(400).body("problems.where", hasItem("/pretrained"));
+    }
+
+    @Test
+    void severalDatasetsFanOutToOneJobEachWithTheSamePretrainedModel() {
+        String bucket = RealKafkaAndS3.store().bucket();
+        var response = given().contentType("application/json")
+                .body("{\"jobId\":\"gw-fan\",\"pretrained\":\"models/Base/\",\"fold\":1,"
+                        + "\"budget\":{\"epochs\":7},\"datasets\":[\"datasets/Dataset002_A/\","
+                        + "\"s3://" + bucket + "/datasets/Dataset003_B/\",\"datasets/Dataset004_C/\"]}")
+                .post("/jobs")
+                .then().statusCode(202)
+                .body("jobs.jobId", org.hamcrest.Matchers.contains("gw-fan-1", "gw-fan-2", "gw-fan-3"))
+                .body("jobId", org.hamcrest.Matchers.nullValue())
+                .extract();
+        assertThat(response.<String>path("jobs[1].dataset")).isEqualTo("s3://" + bucket + "/datasets/Dataset003_B/");
+        try (TopicClient topics = new TopicClient(RealKafkaAndS3.bootstrapServers())) {
+            var records = topics.await(TOPIC, r -> r.key().startsWith("gw-fan-"), 3, Duration.ofSeconds(30));
+            var published = records.stream().map(r -> new EventCodec("/test").decode(r.value(), FineTuneRequested.class))
+                    .toList();
+            assertThat(published).extracting(FineTuneRequested::dataset).containsExactlyInAnyOrder(
+                    "datasets/Dataset002_A/", "s3://" + bucket + "/datasets/Dataset003_B/", "datasets/Dataset004_C/");
+            // one architecture for all: same pretrained model and the same settings, only dataset and id differ
+            assertThat(published).allSatisfy(r -> {
+                assertThat(r.pretrained()).isEqualTo("models/Base/");
+                assertThat(r.fold().index()).isEqualTo(1);
+                assertThat(r.budget().epochs()).isEqualTo(7);
+                assertThat(settings(r)).isEqualTo(settings(published.get(0)));
+            });
+        }
+        given().get("/jobs/gw-fan-2").then().statusCode(200)
+                .body("stage", equalTo("requested")).body("dataset", equalTo("s3://" + bucket + "/datasets/Dataset003_B/"));
+    }
+
+    @Test
+    void fanOutProblemsPointIntoTheBodyAsPosted() {
+        given().contentType("application/json")
+                .body("{\"datasets\":[\"datasets/Dataset002_A/\",\"/abs/path\",\"datasets/Dataset002_A/\"]}")
+                .post("/jobs")
+                .then().statusCode(400)
+                .body("problems.where", hasItem("/pretrained"));
+        given().contentType("application/json")
+                .body("{\"pretrained\":\"models/Base/\",\"datasets\":[\"datasets/Dataset002_A/\",\"/abs/path\","
+                        + "\"datasets/Dataset002_A/\",\"s3://other/datasets/X/\"]}")
+                .post("/jobs")
+                .then().statusCode(400)
+                .body("problems.where", hasItem("/datasets/1"))
+                .body("problems.where", hasItem("/datasets/2"));
+        given().contentType("application/json")
+                .body("{\"pretrained\":\"models/Base/\",\"datasets\":[\"datasets/Dataset002_A/\","
+                        + "\"s3://other/datasets/X/\"]}")
+                .post("/jobs")
+                .then().statusCode(400)
+                .body("problems.where", org.hamcrest.Matchers.contains("/datasets/1"));
+        given().contentType("application/json").body("{\"pretrained\":\"models/Base/\",\"datasets\":[]}")
+                .post("/jobs")
+                .then().statusCode(400).contentType("application/problem+json").body("problems.where", hasItem("/datasets"));
+        given().contentType("application/json")
+                .body("{\"pretrained\":\"models/B/\",\"dataset\":\"datasets/Dataset002_A/\",\"datasets\":[\"datasets/Dataset003_B/\"]}")
+                .post("/jobs")
+                .then().statusCode(400).body("problems.where", hasItem("/dataset"));
+    }
+
+    @Test
+    void aJobIdIsUsedOnce() {
+        String body = "{\"jobId\":\"gw-twice\",\"dataset\":\"datasets/Dataset001_Demo/\"}";
+        given().contentType("application/json").body(body).post("/jobs").then().statusCode(202);
+        given().contentType("application/json").body(body).post("/jobs")
+                .then().statusCode(409).contentType("application/problem+json").body("problems.where", hasItem("/jobId"));
+    }
+
+    @Test
+    void anAcceptedJobIsKnownAtOnceAndAnUnknownOneIs404() {
+        given().contentType("application/json").body("{\"jobId\":\"gw-known\",\"dataset\":\"datasets/Dataset001_Demo/\"}")
+                .post("/jobs").then().statusCode(202);
+        given().get("/jobs/gw-known").then().statusCode(200).body("stage", equalTo("requested"))
+                .body("epochs", equalTo(1000)).body("configuration", equalTo("3d_fullres"));
+        given().get("/jobs").then().statusCode(200).body("jobs.jobId", hasItem("gw-known"));
+        given().get("/jobs/no-such-job").then().statusCode(404).contentType("application/problem+json")
+                .body("problems.where", hasItem("id"));
+        given().get("/jobs/NOT_AN_ID/artifacts").then().statusCode(404);
+        given().delete("/jobs/no-such-job").then().statusCode(404);
+        given().get("/jobs/no-such-job/events").then().statusCode(404);
+    }
+
+    /** A request without what differs between fanned-out jobs. */
+    private static com.fasterxml.jackson.databind.JsonNode settings(FineTuneRequested r) {
+        var tree = io.nnft.events.EventJson.mapper().<com.fasterxml.jackson.databind.node.ObjectNode>valueToTree(r);
+        tree.remove("jobId");
+        tree.remove("dataset");
+        return tree;
     }
 }
