@@ -56,6 +56,17 @@ class NpyTest {
     }
 
     @Test
+    void npzRoundTripsSeveralArrays() throws IOException {
+        Path f = dir.resolve("p.npz");
+        Npz.writeCompressed(f, java.util.Map.of("probabilities", NdArray.ofFloats(new long[] {2, 2}, new float[] {.1f, .9f, .8f, .2f}),
+                "seg", NdArray.ofBytes(new long[] {3}, new byte[] {0, 1, 2})));
+        var back = Npz.read(f);
+        assertThat(back.keySet()).containsExactlyInAnyOrder("probabilities", "seg");
+        assertThat(back.get("probabilities").toFloats()).containsExactly(.1f, .9f, .8f, .2f);
+        assertThat(back.get("seg").toInts()).containsExactly(0, 1, 2);
+    }
+
+    @Test
     void halfPrecisionConverts() {
         assertThat(NdArray.halfToFloat((short) 0x3c00)).isEqualTo(1f);
         assertThat(NdArray.halfToFloat((short) 0xc000)).isEqualTo(-2f);

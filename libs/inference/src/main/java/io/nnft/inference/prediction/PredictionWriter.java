@@ -5,6 +5,7 @@ import io.nnft.imageio.NdArray;
 import io.nnft.imageio.Nifti;
 import io.nnft.imageio.NiftiImage;
 import io.nnft.imageio.Npy;
+import io.nnft.imageio.Npz;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -15,8 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 
 /**
  * Writes what export_prediction_from_logits writes: the segmentation as NIfTI with the geometry of the
@@ -80,15 +79,7 @@ public final class PredictionWriter {
         }
         bb.flip();
         NdArray array = new NdArray(DType.FLOAT32, shape, bb);
-        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-        try (ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
-            zip.setMethod(ZipOutputStream.DEFLATED);
-            zip.putNextEntry(new ZipEntry("probabilities.npy"));
-            OutputStream entry = new NonClosing(zip);
-            Npy.write(entry, array);
-            zip.closeEntry();
-        }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Npz.writeCompressed(file, java.util.Map.of("probabilities", array));
     }
 
     private static String fileEnding(Path file) {
@@ -96,19 +87,4 @@ public final class PredictionWriter {
         return name.endsWith(".nii.gz") ? ".nii.gz" : name.endsWith(".nii") ? ".nii" : "";
     }
 
-    private static final class NonClosing extends java.io.FilterOutputStream {
-        NonClosing(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-        }
-
-        @Override
-        public void close() {
-            // the zip entry is closed by the caller
-        }
-    }
 }
