@@ -3,11 +3,6 @@ package io.nnft.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nnft.checkpoint.SafeTensors;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -18,27 +13,11 @@ class ExportEncoderCommandTest {
     private static final Path CHECKPOINT = Path.of(System.getProperty("nnft.fixtures", "../../shared/fixtures"),
             "nnunet-ref/checkpoint/e_tiny_iso/nnUNetTrainer__nnUNetPlans_slim__3d_fullres/fold_0/checkpoint_final.pth");
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        PrintStream oldOut = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        StringWriter err = new StringWriter();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            var cl = Nnft.commandLine();
-            cl.setErr(new PrintWriter(err, true));
-            return new Run(cl.execute(args), out.toString(StandardCharsets.UTF_8), err.toString());
-        } finally {
-            System.setOut(oldOut);
-        }
-    }
 
     @Test
     void exportsTheFixtureCheckpoint(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("export");
-        Run r = run("export-encoder", "--checkpoint", CHECKPOINT.toString(), "--output", out.toString(),
+        CliRun r = CliRun.run("export-encoder", "--checkpoint", CHECKPOINT.toString(), "--output", out.toString(),
                 "--classifier-classes", "3");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("exported 32 encoder tensors (55332 parameters)")
@@ -53,10 +32,10 @@ class ExportEncoderCommandTest {
     void badInputExitsWithCode2(@TempDir Path dir) throws Exception {
         Path notACheckpoint = dir.resolve("notes.pth");
         Files.writeString(notACheckpoint, "not a zip");
-        Run r = run("export-encoder", "--checkpoint", notACheckpoint.toString(), "--output", dir.resolve("o").toString());
+        CliRun r = CliRun.run("export-encoder", "--checkpoint", notACheckpoint.toString(), "--output", dir.resolve("o").toString());
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains(notACheckpoint.toString());
-        Run classes = run("export-encoder", "--checkpoint", CHECKPOINT.toString(), "--output", dir.resolve("o").toString(),
+        CliRun classes = CliRun.run("export-encoder", "--checkpoint", CHECKPOINT.toString(), "--output", dir.resolve("o").toString(),
                 "--classifier-classes", "0");
         assertThat(classes.exit()).isEqualTo(2);
         assertThat(classes.err()).contains("expected at least 1 class, found 0");

@@ -3,11 +3,6 @@ package io.nnft.cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -27,29 +22,12 @@ class NetworkCommandsTest {
                   "nonlin": "torch.nn.LeakyReLU", "nonlin_kwargs": {"inplace": true}}}}}}
             """;
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        PrintStream oldOut = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        StringWriter err = new StringWriter();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            var cl = Nnft.commandLine();
-            cl.setErr(new PrintWriter(err, true));
-            int exit = cl.execute(args);
-            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString());
-        } finally {
-            System.setOut(oldOut);
-        }
-    }
 
     @Test
     void benchTrainStepReportsAMedian(@TempDir Path dir) throws Exception {
         Path plans = dir.resolve("nnUNetPlans.json");
         Files.writeString(plans, TINY_PLANS);
-        Run r = run("bench", "train-step", "--plans", plans.toString(), "--configuration", "3d_fullres",
+        CliRun r = CliRun.run("bench", "train-step", "--plans", plans.toString(), "--configuration", "3d_fullres",
                 "--num-heads", "2", "--warmup", "1", "--iterations", "2", "--freeze", "encoder");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("freeze encoder (8 tensors)").containsPattern("median [0-9.]+ ms/iteration");
@@ -59,20 +37,20 @@ class NetworkCommandsTest {
     void badInputExitsWithCode2(@TempDir Path dir) throws Exception {
         Path plans = dir.resolve("nnUNetPlans.json");
         Files.writeString(plans, TINY_PLANS);
-        Run noDataset = run("bench", "train-step", "--plans", plans.toString(), "--configuration", "3d_fullres");
+        CliRun noDataset = CliRun.run("bench", "train-step", "--plans", plans.toString(), "--configuration", "3d_fullres");
         assertThat(noDataset.exit()).isEqualTo(2);
         assertThat(noDataset.err()).contains("no dataset.json beside").contains("--num-heads");
-        Run badConf = run("bench", "train-step", "--plans", plans.toString(), "--configuration", "2d", "--num-heads", "2");
+        CliRun badConf = CliRun.run("bench", "train-step", "--plans", plans.toString(), "--configuration", "2d", "--num-heads", "2");
         assertThat(badConf.exit()).isEqualTo(2);
         assertThat(badConf.err()).contains("no configuration '2d', found [3d_fullres]");
-        Run badFreeze = run("bench", "train-step", "--plans", plans.toString(), "--configuration", "3d_fullres",
+        CliRun badFreeze = CliRun.run("bench", "train-step", "--plans", plans.toString(), "--configuration", "3d_fullres",
                 "--num-heads", "2", "--freeze", "prefixes:nope");
         assertThat(badFreeze.exit()).isEqualTo(2);
         assertThat(badFreeze.err()).contains("'nope' matches no parameter");
-        Run notACheckpoint = run("inspect", "--checkpoint", plans.toString());
+        CliRun notACheckpoint = CliRun.run("inspect", "--checkpoint", plans.toString());
         assertThat(notACheckpoint.exit()).isEqualTo(2);
         assertThat(notACheckpoint.err()).contains(plans.toString()).contains("not a readable nnU-Net checkpoint");
-        Run missing = run("forward", "--checkpoint", dir.resolve("none.pth").toString(), "--input", "x.npy",
+        CliRun missing = CliRun.run("forward", "--checkpoint", dir.resolve("none.pth").toString(), "--input", "x.npy",
                 "--output", "y.npy");
         assertThat(missing.exit()).isEqualTo(2);
         assertThat(missing.err()).contains("found no file at");

@@ -3,11 +3,6 @@ package io.nnft.cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -17,23 +12,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PlanningCommandsTest {
     private static final Path REF = Path.of(System.getProperty("nnft.fixtures", "../../shared/fixtures"), "nnunet-ref");
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        PrintStream oldOut = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        StringWriter err = new StringWriter();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            var cl = Nnft.commandLine();
-            cl.setErr(new PrintWriter(err, true));
-            int exit = cl.execute(args);
-            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString());
-        } finally {
-            System.setOut(oldOut);
-        }
-    }
 
     @Test
     void planWritesNnunetsPlansAndNamesTheDatasetAfterItsFolder(@TempDir Path dir) throws Exception {
@@ -43,7 +21,7 @@ class PlanningCommandsTest {
             Files.copy(REF.resolve("plans/a_hippocampus_like").resolve(f), ds.resolve(f));
         }
         Path out = dir.resolve("out/nnUNetPlans.json");
-        Run r = run("plan", "--dataset-json", ds.resolve("dataset.json").toString(),
+        CliRun r = CliRun.run("plan", "--dataset-json", ds.resolve("dataset.json").toString(),
                 "--fingerprint", ds.resolve("dataset_fingerprint.json").toString(), "--output", out.toString());
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(Files.readString(out)).isEqualTo(Files.readString(REF.resolve("plans/a_hippocampus_like/nnUNetPlans.json")));
@@ -53,7 +31,7 @@ class PlanningCommandsTest {
     @Test
     void incompatiblePretrainedPlansExit2WithReport(@TempDir Path dir) {
         Path out = dir.resolve("nnUNetPlans.json");
-        Run r = run("plan", "--dataset-json", REF.resolve("plans/b_prostate_like/dataset.json").toString(),
+        CliRun r = CliRun.run("plan", "--dataset-json", REF.resolve("plans/b_prostate_like/dataset.json").toString(),
                 "--fingerprint", REF.resolve("plans/b_prostate_like/dataset_fingerprint.json").toString(),
                 "--output", out.toString(), "--dataset-name", "Dataset502_ProstateLike",
                 "--pretrained-plans", REF.resolve("checkpoint/e_tiny_iso/nnUNetTrainer__nnUNetPlans_slim__3d_fullres").toString());
@@ -66,7 +44,7 @@ class PlanningCommandsTest {
     @Test
     void compatiblePretrainedPlansAreWritten(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("nnUNetPlans.json");
-        Run r = run("plan", "--dataset-json", REF.resolve("plans/e_tiny_iso/dataset.json").toString(),
+        CliRun r = CliRun.run("plan", "--dataset-json", REF.resolve("plans/e_tiny_iso/dataset.json").toString(),
                 "--fingerprint", REF.resolve("plans/e_tiny_iso/dataset_fingerprint.json").toString(),
                 "--output", out.toString(), "--dataset-name", "Dataset600_Downstream",
                 "--pretrained-plans", REF.resolve("checkpoint/e_tiny_iso/nnUNetTrainer__nnUNetPlans_slim__3d_fullres/plans.json").toString());
@@ -78,7 +56,7 @@ class PlanningCommandsTest {
     @Test
     void fingerprintOfTheCtRawFolderEqualsNnunets(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("dataset_fingerprint.json");
-        Run r = run("fingerprint", "--raw", REF.resolve("preprocess/ct/raw").toString(), "--output", out.toString(),
+        CliRun r = CliRun.run("fingerprint", "--raw", REF.resolve("preprocess/ct/raw").toString(), "--output", out.toString(),
                 "--threads", "2");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(Files.readString(out)).isEqualTo(Files.readString(REF.resolve("preprocess/ct/dataset_fingerprint.json")));
@@ -86,13 +64,13 @@ class PlanningCommandsTest {
 
     @Test
     void badInputExits2NamingTheFile(@TempDir Path dir) throws Exception {
-        Run r = run("fingerprint", "--raw", dir.resolve("missing").toString(), "--output", dir.resolve("f.json").toString());
+        CliRun r = CliRun.run("fingerprint", "--raw", dir.resolve("missing").toString(), "--output", dir.resolve("f.json").toString());
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("missing");
 
         Path dj = dir.resolve("dataset.json");
         Files.writeString(dj, "{\"channel_names\": {\"0\": \"CT\"}, \"labels\": {\"background\": 0, \"x\": 1}}");
-        r = run("plan", "--dataset-json", dj.toString(),
+        r = CliRun.run("plan", "--dataset-json", dj.toString(),
                 "--fingerprint", REF.resolve("preprocess/ct/dataset_fingerprint.json").toString(),
                 "--output", dir.resolve("p.json").toString(), "--dataset-name", "Dataset001_X");
         assertThat(r.exit()).isEqualTo(2);
@@ -100,7 +78,7 @@ class PlanningCommandsTest {
 
         Path broken = dir.resolve("broken.json");
         Files.writeString(broken, "{not json");
-        r = run("plan", "--dataset-json", broken.toString(),
+        r = CliRun.run("plan", "--dataset-json", broken.toString(),
                 "--fingerprint", REF.resolve("preprocess/ct/dataset_fingerprint.json").toString(),
                 "--output", dir.resolve("p.json").toString());
         assertThat(r.exit()).isEqualTo(2);

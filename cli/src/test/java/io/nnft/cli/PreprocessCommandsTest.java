@@ -4,11 +4,6 @@ import io.nnft.imageio.Npy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -19,28 +14,11 @@ class PreprocessCommandsTest {
     private static final Path CT = Path.of(System.getProperty("nnft.fixtures", "../../shared/fixtures"),
             "nnunet-ref", "preprocess", "ct");
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        PrintStream oldOut = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        StringWriter err = new StringWriter();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            var cl = Nnft.commandLine();
-            cl.setErr(new PrintWriter(err, true));
-            int exit = cl.execute(args);
-            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString());
-        } finally {
-            System.setOut(oldOut);
-        }
-    }
 
     @Test
     void preprocessWritesNnUnetsArraysForTheChosenCases(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("out");
-        Run r = run("preprocess", "--raw", CT.resolve("raw").toString(), "--plans", CT.resolve("nnUNetPlans.json").toString(),
+        CliRun r = CliRun.run("preprocess", "--raw", CT.resolve("raw").toString(), "--plans", CT.resolve("nnUNetPlans.json").toString(),
                 "--configuration", "3d_fullres", "--output", out.toString(), "--cases", "ct_000", "--threads", "2");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("preprocessed 1 cases (3d_fullres)");
@@ -54,7 +32,7 @@ class PreprocessCommandsTest {
 
     @Test
     void benchPrintsSecondsVoxelsPerSecondAndPeakMemory() {
-        Run r = run("bench", "preprocess", "--raw", CT.resolve("raw").toString(), "--plans",
+        CliRun r = CliRun.run("bench", "preprocess", "--raw", CT.resolve("raw").toString(), "--plans",
                 CT.resolve("nnUNetPlans.json").toString(), "--configuration", "2d", "--cases", "ct_002", "--threads", "1");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("in_voxels/s").contains("peak_MiB").containsPattern("\\n1\\s+ct_002\\s+[0-9.]+");
@@ -62,16 +40,16 @@ class PreprocessCommandsTest {
 
     @Test
     void badInputExits2WithOneLine(@TempDir Path dir) {
-        Run unknownCase = run("preprocess", "--raw", CT.resolve("raw").toString(), "--plans",
+        CliRun unknownCase = CliRun.run("preprocess", "--raw", CT.resolve("raw").toString(), "--plans",
                 CT.resolve("nnUNetPlans.json").toString(), "--configuration", "2d", "--output", dir.toString(),
                 "--cases", "ct_404");
         assertThat(unknownCase.exit()).isEqualTo(2);
         assertThat(unknownCase.err()).contains("ct_404").contains("ct_000, ct_001, ct_002");
-        Run unknownConfig = run("preprocess", "--raw", CT.resolve("raw").toString(), "--plans",
+        CliRun unknownConfig = CliRun.run("preprocess", "--raw", CT.resolve("raw").toString(), "--plans",
                 CT.resolve("nnUNetPlans.json").toString(), "--configuration", "3d_lowres", "--output", dir.toString());
         assertThat(unknownConfig.exit()).isEqualTo(2);
         assertThat(unknownConfig.err()).contains("'3d_lowres' not found");
-        Run noRaw = run("preprocess", "--raw", dir.resolve("nothing").toString(), "--plans",
+        CliRun noRaw = CliRun.run("preprocess", "--raw", dir.resolve("nothing").toString(), "--plans",
                 CT.resolve("nnUNetPlans.json").toString(), "--configuration", "2d", "--output", dir.toString());
         assertThat(noRaw.exit()).isEqualTo(2);
         assertThat(noRaw.err()).contains("--raw");

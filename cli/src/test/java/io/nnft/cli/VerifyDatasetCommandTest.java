@@ -2,11 +2,6 @@ package io.nnft.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -17,27 +12,10 @@ class VerifyDatasetCommandTest {
     private static final Path CT = Path.of(System.getProperty("nnft.fixtures", "../../shared/fixtures"),
             "nnunet-ref/preprocess/ct");
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        PrintStream oldOut = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        StringWriter err = new StringWriter();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            var cl = Nnft.commandLine();
-            cl.setErr(new PrintWriter(err, true));
-            int exit = cl.execute(args);
-            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString());
-        } finally {
-            System.setOut(oldOut);
-        }
-    }
 
     @Test
     void theFixtureIsOk() {
-        Run r = run("verify-dataset", "--raw", CT.resolve("raw").toString());
+        CliRun r = CliRun.run("verify-dataset", "--raw", CT.resolve("raw").toString());
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("OK: ").contains("3 case(s) verified, 0 error(s), 0 warning(s)");
     }
@@ -55,7 +33,7 @@ class VerifyDatasetCommandTest {
         Files.copy(CT.resolve("raw/labelsTr/ct_000.nii.gz"), raw.resolve("labelsTr/ct_000.nii.gz"));
         // ct_001's label is ct_002's: another shape and spacing
         Files.copy(CT.resolve("raw/labelsTr/ct_002.nii.gz"), raw.resolve("labelsTr/ct_001.nii.gz"));
-        Run r = run("verify-dataset", "--raw", raw.toString(), "--threads", "2");
+        CliRun r = CliRun.run("verify-dataset", "--raw", raw.toString(), "--threads", "2");
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.out()).contains("ERROR dataset.json key numTraining: number of training cases: expected 4"
                 + " (numTraining), found 3 cases in imagesTr");
