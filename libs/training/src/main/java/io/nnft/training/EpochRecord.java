@@ -7,7 +7,7 @@ package io.nnft.training;
  */
 public record EpochRecord(int epoch, double trainLoss, double valLoss, double[] pseudoDice, double meanPseudoDice,
                           double emaPseudoDice, double lr, double epochStartSeconds, double epochEndSeconds,
-                          double dataWaitSeconds, int trainableParameters) {
+                          double dataWaitSeconds, int trainableTensors) {
     public double epochTimeSeconds() {
         return epochEndSeconds - epochStartSeconds;
     }

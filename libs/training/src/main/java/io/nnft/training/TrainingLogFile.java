@@ -51,7 +51,7 @@ public final class TrainingLogFile {
             e.put("epoch_end", r.epochEndSeconds());
             e.put("epoch_time_s", r.epochTimeSeconds());
             e.put("data_wait_s", r.dataWaitSeconds());
-            e.put("trainable_parameters", r.trainableParameters());
+            e.put("trainable_tensors", r.trainableTensors());
         }
         return root.toPrettyString();
     }
@@ -77,7 +77,7 @@ public final class TrainingLogFile {
                 out.add(new EpochRecord(e.get("epoch").asInt(), e.get("train_loss").asDouble(),
                         e.get("val_loss").asDouble(), dice, num(e, "mean_pseudo_dice"), num(e, "ema_pseudo_dice"),
                         e.get("lr").asDouble(), e.get("epoch_start").asDouble(), e.get("epoch_end").asDouble(),
-                        e.path("data_wait_s").asDouble(), e.path("trainable_parameters").asInt()));
+                        e.path("data_wait_s").asDouble(), e.path("trainable_tensors").asInt()));
             }
             return out;
         } catch (IOException | NullPointerException e) {

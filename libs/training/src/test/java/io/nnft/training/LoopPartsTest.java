@@ -66,7 +66,7 @@ class LoopPartsTest {
         EpochRecord back = TrainingLogFile.parse(json, "x").get(0);
         assertThat(back.pseudoDice()[1]).isNaN();
         assertThat(back.emaPseudoDice()).isEqualTo(0.65);
-        assertThat(back.trainableParameters()).isEqualTo(68);
+        assertThat(back.trainableTensors()).isEqualTo(68);
         assertThatThrownBy(() -> TrainingLogFile.parse("{\"epochs\": [{}]}", "ckpt")).hasMessageContaining("ckpt");
     }
 }
