@@ -1,0 +1,72 @@
+package io.nnft.trainer.service;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Prometheus metrics ({@code /q/metrics}): {@code nnft_trainer_jobs_running}, per running job
+ * {@code nnft_trainer_epoch}, {@code nnft_trainer_train_loss}, {@code nnft_trainer_val_loss},
+ * {@code nnft_trainer_ema_pseudo_dice}, {@code nnft_trainer_mean_pseudo_dice} (tag {@code job}), and
+ * counters {@code nnft_trainer_jobs_total} by outcome. A job's gauges are removed when it ends.
+ */
+@ApplicationScoped
+public class TrainerMetrics {
+    private static final List<String> GAUGES = List.of("epoch", "train_loss", "val_loss", "ema_pseudo_dice",
+            "mean_pseudo_dice");
+
+    private final MeterRegistry registry;
+    private final AtomicInteger running = new AtomicInteger();
+    private final Map<String, Map<String, Double>> latest = new ConcurrentHashMap<>();
+    private final Map<String, List<Meter>> meters = new ConcurrentHashMap<>();
+
+    @Inject
+    public TrainerMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        Gauge.builder("nnft.trainer.jobs.running", running, AtomicInteger::get)
+                .description("Training jobs running on this replica").register(registry);
+    }
+
+    public void started(String jobId) {
+        running.incrementAndGet();
+        latest.put(jobId, new ConcurrentHashMap<>());
+        meters.computeIfAbsent(jobId, id -> GAUGES.stream().map(name -> (Meter) Gauge.builder("nnft.trainer." + name,
+                        latest, m -> m.getOrDefault(id, Map.of()).getOrDefault(name, Double.NaN))
+                .tags(Tags.of("job", id)).register(registry)).toList());
+    }
+
+    public void epoch(String jobId, int epoch, Map<String, Double> metrics) {
+        Map<String, Double> m = latest.get(jobId);
+        if (m == null) {
+            return;
+        }
+        m.put("epoch", (double) epoch);
+        for (String name : GAUGES) {
+            Double v = metrics.get(name);
+            if (v != null) {
+                m.put(name, v);
+            }
+        }
+    }
+
+    public void ended(String jobId, String outcome) {
+        running.decrementAndGet();
+        latest.remove(jobId);
+        List<Meter> ms = meters.remove(jobId);
+        if (ms != null) {
+            ms.forEach(registry::remove);
+        }
+        registry.counter("nnft.trainer.jobs", "outcome", outcome).increment();
+    }
+
+    public int running() {
+        return running.get();
+    }
+}

@@ -1,0 +1,304 @@
+package io.nnft.trainer.service;
+
+import io.nnft.events.JobCancelRequested;
+import io.nnft.events.PreprocessingCompleted;
+import io.nnft.services.common.EventPublisher;
+import io.nnft.events.Problem;
+import io.nnft.services.common.JobFailure;
+import io.nnft.storage.InvalidLocationException;
+import io.nnft.storage.ObjectStore;
+import io.nnft.trainer.config.TrainerConfig;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import org.jboss.logging.Logger;
+
+/**
+ * The trainer's work: a {@code PreprocessingCompleted} is recorded in the ledger and, when this replica has a
+ * free slot and wins the claim, trained on a worker thread that outlives the Kafka record (which is
+ * acknowledged at once, so the throttled commit strategy never sees a record waiting for hours). Jobs nobody
+ * holds (no free slot when they came, an owner that died, this replica before a restart) are picked up by
+ * {@link #scan()} at start-up and every {@code nnft.trainer.scan-every}. A duplicate or redelivered event for
+ * a job that is running or finished starts nothing.
+ */
+@ApplicationScoped
+public class TrainingJobs {
+    private static final Logger LOG = Logger.getLogger(TrainingJobs.class);
+
+    private final ObjectStore store;
+    private final EventPublisher publisher;
+    private final TrainerConfig config;
+    private final WorkerLauncher launcher;
+    private final TrainerMetrics metrics;
+    private final Clock clock = Clock.systemUTC();
+    private final JobLedger ledger;
+    private final Semaphore slots;
+    private final ExecutorService workers;
+    private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(1, r -> {
+        Thread t = new Thread(r, "trainer-lease-renewal");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Map<String, RunningJob> running = new ConcurrentHashMap<>();
+    private volatile boolean stopping;
+
+    @Inject
+    public TrainingJobs(ObjectStore store, EventPublisher publisher, TrainerConfig config,
+                        WorkerLauncher launcher, TrainerMetrics metrics) {
+        this.store = store;
+        this.publisher = publisher;
+        this.config = config;
+        this.launcher = launcher;
+        this.metrics = metrics;
+        this.ledger = new JobLedger(store, config.ownerId().orElseGet(TrainingJobs::defaultOwner), config.leaseTtl(), clock);
+        this.slots = new Semaphore(config.maxJobs());
+        this.workers = Executors.newFixedThreadPool(config.maxJobs(), r -> new Thread(r, "trainer-job"));
+    }
+
+    private static String defaultOwner() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            host = "trainer";
+        }
+        return host + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    void onStart(@Observes StartupEvent e) {
+        LOG.infof("trainer %s: %d job slot(s), lease %s, require GPU: %s, work dir %s", ledger.owner(), config.maxJobs(),
+                config.leaseTtl(), config.requireGpu(), config.workDir());
+    }
+
+    void onStop(@Observes ShutdownEvent e) {
+        stopping = true;
+        for (RunningJob j : running.values()) {
+            Process p = j.worker();
+            if (p != null) {
+                LOG.infof("job %s: stopping its worker (the service stops); a replica resumes it after the lease", j.jobId());
+                p.destroy();
+            }
+        }
+        workers.shutdown();
+        timers.shutdownNow();
+    }
+
+    public JobLedger ledger() {
+        return ledger;
+    }
+
+    public Collection<RunningJob> running() {
+        return running.values();
+    }
+
+    /** The pid of the worker training {@code jobId} here, if any (operators, and the fault tests). */
+    public OptionalLong workerPid(String jobId) {
+        RunningJob j = running.get(jobId);
+        Process p = j == null ? null : j.worker();
+        return p == null || !p.isAlive() ? OptionalLong.empty() : OptionalLong.of(p.pid());
+    }
+
+    /** Records the job and starts it here if this replica has a free slot and wins the claim. */
+    public void submit(PreprocessingCompleted event) {
+        String jobId = event.jobId();
+        Optional<JobState> existing = ledger.read(jobId);
+        if (existing.isPresent() && existing.get().status().terminal()) {
+            LOG.infof("job %s: already %s; a repeated PreprocessingCompleted starts nothing", jobId,
+                    existing.get().status());
+            return;
+        }
+        // Refuse what the trainer cannot run, and locations outside the bucket, before anything is recorded.
+        WorkerSpecs.settings(event.request(), config.dataThreads());
+        store.locate(event.preprocessed());
+        store.locate(event.plans());
+        if (event.splits() != null) {
+            store.locate(event.splits());
+        }
+        if (event.request().pretrained() != null) {
+            store.locate(event.request().pretrained());
+        }
+        JobState state = existing.orElseGet(() -> ledger.register(event));
+        if (state.status().terminal()) {
+            return;
+        }
+        tryStart(jobId);
+    }
+
+    /** Stops the job at its next iteration wherever it runs (the owner sees the ledger's request at renewal). */
+    public void cancel(JobCancelRequested cancel) {
+        String jobId = cancel.jobId();
+        ledger.requestCancel(jobId, cancel.reason());
+        RunningJob here = running.get(jobId);
+        if (here != null) {
+            try {
+                Files.createDirectories(here.cancelFile().getParent());
+                if (!Files.exists(here.cancelFile())) {
+                    Files.createFile(here.cancelFile());
+                }
+            } catch (IOException e) {
+                LOG.warnf("job %s: could not write the cancel marker %s: %s", jobId, here.cancelFile(), e.getMessage());
+            }
+            LOG.infof("job %s: cancellation requested; the worker stops at its next iteration", jobId);
+            return;
+        }
+        // Not running here: if nobody holds it, claim it to record the cancellation (exactly one replica does).
+        Optional<JobState> s = ledger.read(jobId);
+        if (s.isPresent() && !s.get().status().terminal()) {
+            tryStart(jobId);
+        }
+    }
+
+    /** Claims and runs jobs nobody holds: unclaimed, lease expired, or this owner's from before a restart. */
+    @Scheduled(every = "${nnft.trainer.scan-every:60s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void scan() {
+        if (stopping) {
+            return;
+        }
+        try {
+            for (String jobId : ledger.activeJobs()) {
+                if (running.containsKey(jobId)) {
+                    continue;
+                }
+                Optional<JobState> s = ledger.read(jobId);
+                if (s.isEmpty() || s.get().status().terminal()) {
+                    ledger.forget(jobId);
+                    continue;
+                }
+                if (slots.availablePermits() == 0) {
+                    return;
+                }
+                tryStart(jobId);
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("ledger scan failed (next scan retries): %s", e.getMessage());
+        }
+    }
+
+    private void tryStart(String jobId) {
+        if (stopping || running.containsKey(jobId)) {
+            return;
+        }
+        if (!slots.tryAcquire()) {
+            LOG.infof("job %s: recorded; no free slot here (%d running), a scan picks it up", jobId, config.maxJobs());
+            return;
+        }
+        boolean handedOver = false;
+        try {
+            Optional<Claim> claim = ledger.claimNext(jobId, running.containsKey(jobId));
+            if (claim.isEmpty()) {
+                LOG.infof("job %s: held by another replica or finished; nothing to start", jobId);
+                return;
+            }
+            RunningJob job = new RunningJob(jobId, config.workDir().resolve(jobId).resolve("cancel"), claim.get(),
+                    clock.instant());
+            if (running.putIfAbsent(jobId, job) != null) {
+                return;
+            }
+            metrics.started(jobId);
+            workers.submit(() -> runJob(job));
+            handedOver = true;
+        } finally {
+            if (!handedOver) {
+                slots.release();
+            }
+        }
+    }
+
+    /** Runs attempts until the job ends here: a crashed worker is followed by a resumed attempt. */
+    private void runJob(RunningJob job) {
+        String outcome = "interrupted";
+        try {
+            Claim claim = job.claim();
+            while (true) {
+                TrainingRun run = new TrainingRun(claim, job, store, publisher, ledger, config, launcher, metrics, timers,
+                        () -> stopping, clock);
+                TrainingRun.Outcome o;
+                try {
+                    o = run.execute();
+                } catch (JobFailure f) {
+                    o = run.failed(f.getMessage(), f.retriable(), f.problems(), 0);
+                } catch (InvalidLocationException f) {
+                    o = run.failed(f.getMessage(), false, List.of(new Problem(f.location(), "a location in bucket '"
+                            + store.bucket() + "'", f.getMessage())), 0);
+                }
+                outcome = o.name().toLowerCase(java.util.Locale.ROOT);
+                if (o != TrainingRun.Outcome.CRASHED) {
+                    break;
+                }
+                LOG.warnf("job %s: attempt %d crashed (%s); resuming from the latest checkpoint", job.jobId(),
+                        claim.attempt(), run.crashDetail());
+                Optional<Claim> next = ledger.claimAfter(claim);
+                if (next.isEmpty()) {
+                    outcome = "lost";
+                    break;
+                }
+                claim = next.get();
+                job.claim(claim);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            // Storage gone for longer than the retries, or a bug: report it; the lease expires and a replica
+            // (maybe this one, at the next scan) resumes the job from its latest checkpoint.
+            outcome = "error";
+            LOG.errorf(e, "job %s: attempt %d stopped unexpectedly; it is resumed from its latest checkpoint once its "
+                    + "lease expires", job.jobId(), job.claim().attempt());
+        } finally {
+            running.remove(job.jobId());
+            metrics.ended(job.jobId(), outcome);
+            slots.release();
+            try {
+                Process p = job.worker();
+                if (p != null) {
+                    p.destroyForcibly();
+                }
+            } catch (RuntimeException ignored) {
+                // Already gone.
+            }
+            if (!stopping) {
+                // A job may be waiting for this slot.
+                try {
+                    workers.submit(this::scanQuietly);
+                } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+                    // The service stops; the next start scans.
+                }
+            }
+        }
+    }
+
+    private void scanQuietly() {
+        try {
+            scan();
+        } catch (RuntimeException e) {
+            LOG.debugf("scan after job end failed: %s", e.getMessage());
+        }
+    }
+
+    /** Seconds until the slowest running job's lease would run out without renewal (for health). */
+    public long oldestRenewalAgeSeconds() {
+        return running.values().stream().mapToLong(j -> java.time.Duration.between(j.lastRenewal(), clock.instant())
+                .toSeconds()).max().orElse(0);
+    }
+
+    public TrainerConfig config() {
+        return config;
+    }
+}

@@ -1,0 +1,79 @@
+package io.nnft.trainer.service;
+
+import io.nnft.trainer.config.TrainerConfig;
+import io.nnft.trainer.worker.TrainingWorker;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Starts {@link TrainingWorker} JVMs. Their class path is the service's own: from the Quarkus fast-jar
+ * ({@code java.class.path} is {@code <quarkus-app>/quarkus-run.jar}) the folders {@code app/}, {@code lib/main/}
+ * and {@code lib/boot/}; otherwise (tests, IDE) {@code java.class.path}; {@code nnft.trainer.worker-classpath}
+ * overrides both. The environment is inherited, so a GPU image's {@code PYTORCH_LIBRARY_PATH},
+ * {@code PYTORCH_VERSION} and {@code PYTORCH_FLAVOR} reach DJL in the worker.
+ */
+@ApplicationScoped
+public class WorkerLauncher {
+    /** libtorch thread settings of the service JVM, handed on when set. */
+    private static final List<String> PASSED_PROPERTIES = List.of("ai.djl.pytorch.num_threads",
+            "ai.djl.pytorch.num_interop_threads", "ai.djl.pytorch.graph_optimizer", "ai.djl.default_engine");
+
+    private final TrainerConfig config;
+
+    @Inject
+    public WorkerLauncher(TrainerConfig config) {
+        this.config = config;
+    }
+
+    public Process start(Path spec, Path log) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(command(spec))
+                .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        config.djlCacheDir().ifPresent(d -> pb.environment().put("DJL_CACHE_DIR", d));
+        return pb.start();
+    }
+
+    List<String> command(Path spec) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xmx" + config.workerHeap());
+        cmd.add("-Dai.djl.offline=true");
+        cmd.add("-Djava.awt.headless=true");
+        for (String p : PASSED_PROPERTIES) {
+            String v = System.getProperty(p);
+            if (v != null) {
+                cmd.add("-D" + p + "=" + v);
+            }
+        }
+        config.workerJvmOptions().ifPresent(cmd::addAll);
+        cmd.add("-cp");
+        cmd.add(classpath(System.getProperty("java.class.path"), config.workerClasspath()));
+        cmd.add(TrainingWorker.class.getName());
+        cmd.add(spec.toString());
+        return cmd;
+    }
+
+    /** The worker's class path (see the class comment). */
+    static String classpath(String javaClassPath, Optional<String> override) {
+        if (override.isPresent() && !override.get().isBlank()) {
+            return override.get();
+        }
+        if (javaClassPath != null && !javaClassPath.contains(File.pathSeparator)
+                && Path.of(javaClassPath).getFileName() != null
+                && Path.of(javaClassPath).getFileName().toString().equals("quarkus-run.jar")) {
+            Path app = Path.of(javaClassPath).toAbsolutePath().getParent();
+            return String.join(File.pathSeparator, app.resolve("app") + File.separator + "*",
+                    app.resolve("lib/main") + File.separator + "*", app.resolve("lib/boot") + File.separator + "*");
+        }
+        if (javaClassPath == null || javaClassPath.isBlank()) {
+            throw new IllegalStateException("java.class.path is empty: set nnft.trainer.worker-classpath to the class "
+                    + "path of io.nnft.trainer.worker.TrainingWorker");
+        }
+        return javaClassPath;
+    }
+}

@@ -1,0 +1,149 @@
+package io.nnft.trainer.worker;
+
+import ai.djl.engine.Engine;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nnft.network.Networks;
+import io.nnft.training.EpochRecord;
+import io.nnft.training.Trainer;
+import io.nnft.training.TrainingListener;
+import io.nnft.training.TrainingResult;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * One training attempt in its own JVM: {@code java -cp ... io.nnft.trainer.worker.TrainingWorker spec.json}.
+ * DJL allows one gradient collector per JVM, and a crashed or killed attempt must not take the service with
+ * it, so the trainer service runs every attempt as a child process and reads {@link WorkerLine}s from its
+ * stdout. The worker exits when its stdin reaches end-of-file (the service died), so no orphan keeps a GPU.
+ *
+ * <p>Exit codes: 0 a {@code result} line was written (completed, early-stopped or cancelled); 2 an
+ * {@code error} line was written; 3 the device was refused; 4 the parent went away.
+ */
+public final class TrainingWorker {
+    private TrainingWorker() {
+    }
+
+    public static void main(String[] args) {
+        PrintStream protocol = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+        // Whatever a library prints goes to stderr (the worker log); stdout carries the protocol only.
+        System.setOut(System.err);
+        if (!"false".equals(System.getProperty("nnft.worker.watch-stdin"))) {
+            watchParent(System.in);
+        }
+        int code = run(args, protocol);
+        protocol.flush();
+        System.exit(code);
+    }
+
+    private static void watchParent(InputStream in) {
+        Thread t = new Thread(() -> {
+            try {
+                while (in.read() >= 0) {
+                    // The service never writes; end-of-file means it is gone.
+                }
+            } catch (IOException ignored) {
+                // Same: the pipe broke.
+            }
+            System.err.println("nnft worker: stdin closed, the trainer service is gone; stopping");
+            Runtime.getRuntime().halt(4);
+        }, "parent-watch");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    static int run(String[] args, PrintStream out) {
+        if (args.length != 1) {
+            emit(out, error("usage: TrainingWorker <spec.json>, found " + args.length + " arguments", false));
+            return 2;
+        }
+        WorkerSpec spec;
+        try {
+            spec = WorkerLine.MAPPER.readValue(Path.of(args[0]).toFile(), WorkerSpec.class);
+        } catch (IOException e) {
+            emit(out, error(args[0] + ": expected a worker spec (JSON), could not read it: " + e.getMessage(), false));
+            return 2;
+        }
+        Engine engine = Networks.engine();
+        DeviceSelection device = DeviceSelection.decide(engine.getGpuCount(), engine.defaultDevice().toString(),
+                engine.getEngineName() + " " + engine.getVersion(), spec.requireGpu());
+        ObjectNode started = WorkerLine.of(WorkerLine.STARTED);
+        started.put("device", device.device());
+        started.put("gpuCount", device.gpuCount());
+        started.put("engine", engine.getEngineName() + " " + engine.getVersion());
+        started.put("pid", ProcessHandle.current().pid());
+        emit(out, started);
+        if (device.refused()) {
+            // A deployment problem, not the job's: another node (or a fixed image) can train it.
+            emit(out, error(device.refusal(), true));
+            return 3;
+        }
+        Path cancel = spec.cancelFile() == null ? null : Path.of(spec.cancelFile());
+        try {
+            TrainingResult r = Trainer.train(spec.inputs(), spec.trainingSettings(), new TrainingListener() {
+                @Override
+                public void message(String text) {
+                    ObjectNode m = WorkerLine.of(WorkerLine.MESSAGE);
+                    m.put("text", text);
+                    emit(out, m);
+                }
+
+                @Override
+                public void epochEnded(EpochRecord record, int epochs, double etaSeconds) {
+                    ObjectNode e = WorkerLine.of(WorkerLine.EPOCH);
+                    e.put("epoch", record.epoch());
+                    e.put("epochs", epochs);
+                    e.set("metrics", WorkerLine.metrics(EpochMetrics.of(record)));
+                    e.put("etaSeconds", Math.max(0, etaSeconds));
+                    emit(out, e);
+                }
+
+                @Override
+                public boolean cancelRequested() {
+                    return cancel != null && Files.exists(cancel);
+                }
+            });
+            ObjectNode res = WorkerLine.of(WorkerLine.RESULT);
+            res.put("stopReason", r.stopReason());
+            res.put("epochsRun", r.epochsRun());
+            res.put("lastEpoch", r.lastEpoch());
+            if (!Double.isNaN(r.bestEma())) {
+                res.put("bestEma", r.bestEma());
+            }
+            res.put("bestEpoch", r.bestEpoch());
+            res.put("device", device.device());
+            if (!r.log().isEmpty()) {
+                EpochRecord last = r.log().get(r.log().size() - 1);
+                res.set("finalMetrics", WorkerLine.metrics(EpochMetrics.of(last)));
+            }
+            emit(out, res);
+            return 0;
+        } catch (IllegalArgumentException e) {
+            // Bad inputs (plans, dataset, splits, pretrained weights): the same attempt would fail again.
+            emit(out, error(e.getMessage(), false));
+            e.printStackTrace();
+            return 2;
+        } catch (Throwable e) {
+            emit(out, error(e.getClass().getSimpleName() + ": " + e.getMessage(), true));
+            e.printStackTrace();
+            return 2;
+        }
+    }
+
+    private static ObjectNode error(String message, boolean retriable) {
+        ObjectNode e = WorkerLine.of(WorkerLine.ERROR);
+        e.put("message", message);
+        e.put("retriable", retriable);
+        return e;
+    }
+
+    private static synchronized void emit(PrintStream out, ObjectNode line) {
+        out.println(WorkerLine.render(line));
+        out.flush();
+    }
+}

@@ -1,0 +1,240 @@
+package io.nnft.trainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.hamcrest.Matchers.containsString;
+
+import io.nnft.checkpoint.NnUNetCheckpoint;
+import io.nnft.events.Configuration;
+import io.nnft.events.EventCodec;
+import io.nnft.events.EventType;
+import io.nnft.events.FineTuneRequested;
+import io.nnft.events.Fold;
+import io.nnft.events.JobCancelRequested;
+import io.nnft.events.JobFailed;
+import io.nnft.events.PreprocessingCompleted;
+import io.nnft.events.TrainingCompleted;
+import io.nnft.events.TrainingProgress;
+import io.nnft.services.testing.RealKafkaAndS3;
+import io.nnft.services.testing.TopicClient;
+import io.nnft.storage.ObjectStore;
+import io.nnft.trainer.service.Claim;
+import io.nnft.trainer.service.JobLedger;
+import io.nnft.trainer.service.JobState;
+import io.nnft.trainer.service.TrainingJobs;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalLong;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The trainer over a real broker and S3 server, with real worker JVMs training a slim network for a few
+ * iterations: progress and one completion per job however often the event comes, a loadable nnU-Net model
+ * folder in the bucket, cancellation, a SIGKILLed worker resumed from its latest checkpoint, and a job whose
+ * owner died taken over after its lease.
+ */
+@QuarkusTest
+@QuarkusTestResource(RealKafkaAndS3.class)
+class TrainerTests {
+    private static final EventCodec CODEC = new EventCodec("/nnft/test");
+    private static final Duration WAIT = Duration.ofSeconds(150);
+    private static final String PRE = "fixtures/synthetic/preprocessed/3d_fullres/";
+
+    @TempDir
+    static Path tmp;
+
+    @Inject
+    TrainingJobs jobs;
+
+    @BeforeAll
+    static void upload() throws IOException {
+        RealKafkaAndS3.store().uploadDirectory(TestData.preprocessed(tmp.resolve("pre")), PRE);
+    }
+
+    static PreprocessingCompleted event(String jobId, int epochs, FineTuneRequested.Optimizer optimizer) {
+        String b = "s3://" + RealKafkaAndS3.store().bucket() + "/";
+        FineTuneRequested r = new FineTuneRequested(jobId, null, b + "datasets/Dataset001_Synthetic/", null, null,
+                Configuration.THREE_D_FULLRES, Fold.ALL, 7, new FineTuneRequested.Budget(epochs, 2, 1, 1), optimizer,
+                null, null, null, null);
+        return new PreprocessingCompleted(jobId, r, b + PRE + "nnUNetPlans.json", b + PRE + "dataset.json", b + PRE, null,
+                Configuration.THREE_D_FULLRES, 3, 1L, 1.0);
+    }
+
+    private static List<ConsumerRecord<String, byte[]>> await(TopicClient topics, EventType type, String jobId, int n) {
+        return topics.await(type.topic(), r -> jobId.equals(r.key()), n, WAIT);
+    }
+
+    private static void assertNoMore(TopicClient topics, EventType type, String jobId, int n) {
+        assertThatThrownBy(() -> topics.await(type.topic(), r -> jobId.equals(r.key()), n + 1, Duration.ofSeconds(4)))
+                .as("a %d-th %s for %s", n + 1, type.eventName(), jobId).isInstanceOf(AssertionError.class);
+    }
+
+    private static JobState state(String jobId) {
+        return new JobLedger(RealKafkaAndS3.store(), "probe", Duration.ofMinutes(1), Clock.systemUTC()).read(jobId)
+                .orElseThrow();
+    }
+
+    @Test
+    void theSameEventThreeTimesTrainsOnceWithProgressAndALoadableModelFolder() throws IOException {
+        ObjectStore store = RealKafkaAndS3.store();
+        String id = "train-ok-1";
+        try (TopicClient topics = new TopicClient(RealKafkaAndS3.bootstrapServers())) {
+            byte[] bytes = CODEC.encode(event(id, 2, null));
+            for (int i = 0; i < 3; i++) {
+                topics.publish(EventType.PREPROCESSING_COMPLETED.topic(), id, bytes);
+            }
+            TrainingCompleted done = CODEC.decode(await(topics, EventType.TRAINING_COMPLETED, id, 1).get(0).value(),
+                    TrainingCompleted.class);
+            List<TrainingProgress> progress = await(topics, EventType.TRAINING_PROGRESS, id, 2).stream()
+                    .map(r -> CODEC.decode(r.value(), TrainingProgress.class)).toList();
+            assertThat(progress).extracting(TrainingProgress::epoch).containsExactly(0, 1);
+            for (TrainingProgress p : progress) {
+                assertThat(p.epochs()).isEqualTo(2);
+                assertThat(p.metrics()).containsKeys("train_loss", "val_loss", "pseudo_dice/1", "pseudo_dice/2",
+                        "mean_pseudo_dice", "ema_pseudo_dice", "lr", "epoch_time_s");
+                assertThat(p.metrics().get("train_loss")).isNotNull();
+                assertThat(p.metrics().get("epoch_time_s")).isPositive();
+                assertThat(p.etaSeconds()).isNotNull();
+            }
+            // Poly LR: 1e-2 x (1 - e/2)^0.9.
+            assertThat(progress.get(0).metrics().get("lr")).isEqualTo(1e-2);
+            assertThat(progress.get(1).metrics().get("lr")).isCloseTo(1e-2 * Math.pow(0.5, 0.9),
+                    org.assertj.core.api.Assertions.within(1e-12));
+
+            assertThat(done.epochsRun()).isEqualTo(2);
+            assertThat(done.earlyStopped()).isFalse();
+            assertThat(done.device()).isEqualTo("cpu()");
+            assertThat(done.wallTimeSeconds()).isPositive();
+            assertThat(done.request().budget().epochs()).isEqualTo(2);
+            assertThat(done.bestEmaPseudoDice()).isNotNull();
+            assertThat(done.finalMetrics()).containsKeys("train_loss", "ema_pseudo_dice");
+            assertThat(done.finalValidationDice()).isEqualTo(done.finalMetrics().get("mean_pseudo_dice"));
+            assertThat(done.modelFolder()).endsWith("jobs/" + id + "/model/");
+            assertThat(done.checkpoints().finalCheckpoint()).endsWith("jobs/" + id + "/model/fold_all/checkpoint_final.pth");
+            assertThat(done.checkpoints().latest()).endsWith("fold_all/checkpoint_latest.pth");
+
+            Path model = tmp.resolve(id);
+            store.downloadPrefix("jobs/" + id + "/model/", model);
+            NnUNetCheckpoint ckpt = NnUNetCheckpoint.read(model.resolve("fold_all/checkpoint_final.pth"));
+            assertThat(ckpt.currentEpoch()).isEqualTo(2);
+            assertThat(ckpt.canonicalWeights()).containsKey("encoder.stages.0.0.convs.0.conv.weight");
+            for (String f : new String[] {"plans.json", "dataset.json", "fold_all/training_log.json",
+                    "fold_all/progress.png", "fold_all/checkpoint_best.pth"}) {
+                assertThat(model.resolve(f)).as(f).isRegularFile();
+            }
+            assertThat(store.exists("jobs/" + id + "/logs/worker-attempt-1.log")).isTrue();
+            JobState s = state(id);
+            assertThat(s.status()).isEqualTo(JobState.Status.COMPLETED);
+            assertThat(s.attempt()).isEqualTo(1);
+
+            assertNoMore(topics, EventType.TRAINING_COMPLETED, id, 1);
+            assertNoMore(topics, EventType.TRAINING_PROGRESS, id, 2);
+            // Once more, after completion: still nothing.
+            topics.publish(EventType.PREPROCESSING_COMPLETED.topic(), id, bytes);
+            assertNoMore(topics, EventType.TRAINING_COMPLETED, id, 1);
+        }
+        RestAssured.get("/q/health/ready").then().statusCode(200).body(containsString("trainer-leases"));
+        RestAssured.get("/q/metrics").then().statusCode(200).body(containsString("nnft_trainer_jobs_running"))
+                .body(containsString("nnft_trainer_jobs_total{outcome=\"completed\"}"));
+    }
+
+    @Test
+    void cancellationStopsTheWorkerAndKeepsTheLatestCheckpoint() {
+        ObjectStore store = RealKafkaAndS3.store();
+        String id = "train-cancel-1";
+        try (TopicClient topics = new TopicClient(RealKafkaAndS3.bootstrapServers())) {
+            topics.publish(EventType.PREPROCESSING_COMPLETED.topic(), id, CODEC.encode(event(id, 500, null)));
+            await(topics, EventType.TRAINING_PROGRESS, id, 1);
+            topics.publish(EventType.JOB_CANCEL_REQUESTED.topic(), id,
+                    CODEC.encode(new JobCancelRequested(id, "wrong dataset", null)));
+            JobFailed failed = CODEC.decode(await(topics, EventType.JOB_FAILED, id, 1).get(0).value(), JobFailed.class);
+            assertThat(failed.wasCancelled()).isTrue();
+            assertThat(failed.stage()).isEqualTo(JobFailed.Stage.TRAINING);
+            assertThat(failed.reason()).contains("wrong dataset");
+            JobState s = state(id);
+            assertThat(s.status()).isEqualTo(JobState.Status.CANCELLED);
+            assertThat(s.lastEpoch()).isLessThan(499);
+            assertThat(store.exists("jobs/" + id + "/model/fold_all/checkpoint_latest.pth")).isTrue();
+            assertThat(store.exists("jobs/" + id + "/model/fold_all/checkpoint_final.pth")).isFalse();
+            assertThat(jobs.workerPid(id)).isEmpty();
+        }
+    }
+
+    @Test
+    void aKilledWorkerIsResumedFromItsLatestCheckpointAndCompletesOnce() throws IOException, InterruptedException {
+        ObjectStore store = RealKafkaAndS3.store();
+        String id = "train-kill-1";
+        try (TopicClient topics = new TopicClient(RealKafkaAndS3.bootstrapServers())) {
+            topics.publish(EventType.PREPROCESSING_COMPLETED.topic(), id, CODEC.encode(event(id, 5, null)));
+            // Kill once epoch 1's checkpoint is in the bucket (the service records the epoch after uploading it).
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (System.nanoTime() < deadline && jobs.running().stream()
+                    .noneMatch(j -> j.jobId().equals(id) && j.epoch() != null && j.epoch() >= 1)) {
+                Thread.sleep(20);
+            }
+            OptionalLong pid = jobs.workerPid(id);
+            assertThat(pid).as("worker of %s", id).isPresent();
+            ProcessHandle.of(pid.getAsLong()).ifPresent(ProcessHandle::destroyForcibly); // SIGKILL
+            TrainingCompleted done = CODEC.decode(await(topics, EventType.TRAINING_COMPLETED, id, 1).get(0).value(),
+                    TrainingCompleted.class);
+            assertThat(done.epochsRun()).isEqualTo(5);
+            JobState s = state(id);
+            assertThat(s.status()).isEqualTo(JobState.Status.COMPLETED);
+            assertThat(s.attempt()).isEqualTo(2);
+            assertThat(store.exists("jobs/" + id + "/logs/worker-attempt-2.log")).isTrue();
+            String log2 = new String(store.getBytes("jobs/" + id + "/logs/worker-attempt-2.log"));
+            assertThat(store.exists("jobs/" + id + "/claims/attempt-2.json")).isTrue();
+            // The resumed attempt started where the killed one left its checkpoint, not at epoch 0.
+            List<Integer> epochs = await(topics, EventType.TRAINING_PROGRESS, id, 5).stream()
+                    .map(r -> CODEC.decode(r.value(), TrainingProgress.class).epoch()).toList();
+            assertThat(epochs).containsSubsequence(0, 1).contains(4);
+            assertThat(epochs.lastIndexOf(0)).as("epoch 0 trained once: %s; %s", epochs, log2).isEqualTo(0);
+            Path model = tmp.resolve(id);
+            store.downloadPrefix("jobs/" + id + "/model/", model);
+            assertThat(NnUNetCheckpoint.read(model.resolve("fold_all/checkpoint_final.pth")).currentEpoch()).isEqualTo(5);
+            assertNoMore(topics, EventType.TRAINING_COMPLETED, id, 1);
+        }
+    }
+
+    @Test
+    void aJobWhoseOwnerDiedIsTakenOverAfterItsLease() {
+        String id = "train-orphan-1";
+        JobLedger ghost = new JobLedger(RealKafkaAndS3.store(), "ghost-trainer", Duration.ofSeconds(2), Clock.systemUTC());
+        ghost.register(event(id, 2, null));
+        Claim dead = ghost.claimNext(id, false).orElseThrow();
+        assertThat(dead.attempt()).isEqualTo(1);
+        try (TopicClient topics = new TopicClient(RealKafkaAndS3.bootstrapServers())) {
+            // Nobody publishes anything: the trainer's periodic scan finds the expired lease.
+            TrainingCompleted done = CODEC.decode(await(topics, EventType.TRAINING_COMPLETED, id, 1).get(0).value(),
+                    TrainingCompleted.class);
+            assertThat(done.epochsRun()).isEqualTo(2);
+        }
+        JobState s = state(id);
+        assertThat(s.attempt()).isEqualTo(2);
+        assertThat(s.owner()).isEqualTo(jobs.ledger().owner()).isNotEqualTo("ghost-trainer");
+        assertThat(ghost.stillOwner(dead)).isFalse();
+    }
+
+    @Test
+    void aRequestTheTrainerCannotRunFailsNamingTheField() {
+        String id = "train-bad-1";
+        try (TopicClient topics = new TopicClient(RealKafkaAndS3.bootstrapServers())) {
+            topics.publish(EventType.PREPROCESSING_COMPLETED.topic(), id, CODEC.encode(event(id, 2,
+                    new FineTuneRequested.Optimizer(null, null, null, 0.5))));
+            JobFailed failed = CODEC.decode(await(topics, EventType.JOB_FAILED, id, 1).get(0).value(), JobFailed.class);
+            assertThat(failed.stage()).isEqualTo(JobFailed.Stage.TRAINING);
+            assertThat(failed.retriable()).isFalse();
+            assertThat(failed.reason()).contains("/optimizer/encoderLrFactor").contains("found 0.5");
+        }
+    }
+}
