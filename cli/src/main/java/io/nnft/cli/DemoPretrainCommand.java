@@ -52,13 +52,13 @@ public final class DemoPretrainCommand implements Callable<Integer> {
     @Option(names = "--size", defaultValue = "32", description = "volume edge in voxels (default: ${DEFAULT-VALUE})")
     int size;
 
-    @Option(names = "--epochs", defaultValue = "30", description = "pretraining epochs (default: ${DEFAULT-VALUE})")
+    @Option(names = "--epochs", defaultValue = "40", description = "pretraining epochs (default: ${DEFAULT-VALUE})")
     int epochs;
 
     @Option(names = "--iterations", defaultValue = "25", description = "iterations per epoch (default: ${DEFAULT-VALUE})")
     int iterations;
 
-    @Option(names = "--width-divisor", defaultValue = "8",
+    @Option(names = "--width-divisor", defaultValue = "4",
             description = "divide the planned features per stage by this to keep the model small (default: ${DEFAULT-VALUE})")
     int widthDivisor;
 
