@@ -2,21 +2,40 @@ package io.nnft.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nnft.checkpoint.NnUNetCheckpoint;
+import io.nnft.checkpoint.SafeTensors;
 import io.nnft.embedded.LocalPlatform;
 import io.nnft.events.DeadLetter;
+import io.nnft.events.EncoderExported;
 import io.nnft.events.EventCodec;
 import io.nnft.events.EventType;
 import io.nnft.events.PlansReady;
+import io.nnft.events.TrainingCompleted;
+import io.nnft.imageio.NdArray;
+import io.nnft.network.CheckpointNetworks;
+import io.nnft.network.Networks;
+import io.nnft.network.PlainConvEncoder;
+import io.nnft.network.PlainConvUNet;
+import io.nnft.network.StateDict;
 import io.nnft.services.testing.TopicClient;
+import io.nnft.storage.ObjectStore;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -26,26 +45,31 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Real services in their own JVMs, a real broker, a real S3 server: a request posted to the gateway
- * crosses the broker to the planner, whose plans land in the bucket and whose PlansReady comes back.
+ * The five services in their own JVMs around a real broker and a real S3 server, started like
+ * {@code ./nnft local} does: a fine-tune request posted to the gateway goes through planning,
+ * preprocessing, training and export, and the encoder fetched from the bucket is the trained one.
  */
 class PipelineIT {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final EventCodec CODEC = new EventCodec("/nnft/it");
-    private static final Duration WAIT = Duration.ofSeconds(120);
+    private static final Duration WAIT = Duration.ofMinutes(6);
     private static final String API_KEY = "it-" + Long.toHexString(System.nanoTime());
 
     @TempDir
     static Path data;
 
+    static Path root;
     static LocalPlatform platform;
 
     @BeforeAll
     static void start() {
-        Path root = Path.of(System.getProperty("nnft.repo.root", "../.."));
-        platform = LocalPlatform.start(root, data, false, "nnft", List.of("planner", "gateway"),
-                Map.of("nnft.gateway.api-keys", API_KEY));
-        platform.store().uploadDirectory(Path.of("src/test/resources/Dataset002_CTPair"), "datasets/Dataset002_CTPair");
+        root = Path.of(System.getProperty("nnft.repo.root", "../..")).toAbsolutePath().normalize();
+        platform = LocalPlatform.start(root, data, false, "nnft", LocalPlatform.ALL_SERVICES,
+                Map.of("nnft.gateway.api-keys", API_KEY, "nnft.trainer.worker-heap", "1g"));
+        ObjectStore store = platform.store();
+        store.uploadDirectory(root.resolve("demo/Dataset102_SynthB"), "datasets/Dataset102_SynthB");
+        store.uploadDirectory(root.resolve("demo/pretrained/Dataset101_SynthA"), "models/Dataset101_SynthA");
+        store.uploadDirectory(Path.of("src/test/resources/Dataset002_CTPair"), "datasets/Dataset002_CTPair");
     }
 
     @AfterAll
@@ -64,15 +88,58 @@ class PipelineIT {
         return MAPPER.readTree(r.body()).get("jobId").asText();
     }
 
+    private static ConsumerRecord<String, byte[]> awaitOne(TopicClient topics, EventType type, String jobId) {
+        return topics.await(type.topic(), r -> jobId.equals(r.key()), 1, WAIT).get(0);
+    }
+
     @Test
-    void aRequestCrossesTheBrokerAndPlansLandInTheBucket() throws Exception {
-        String jobId = submit("{\"dataset\":\"s3://nnft/datasets/Dataset002_CTPair/\",\"configuration\":\"3d_fullres\"}");
+    void aFineTuneRunsFromRequestToExportedEncoder() throws Exception {
+        String jobId = submit("""
+                {"jobId": "it-finetune-1", "dataset": "s3://nnft/datasets/Dataset102_SynthB/",
+                 "pretrained": "s3://nnft/models/Dataset101_SynthA/", "configuration": "3d_fullres", "fold": 0,
+                 "seed": 7, "budget": {"epochs": 2, "iterationsPerEpoch": 3, "validationIterations": 1},
+                 "freeze": {"policy": "encoder"}, "export": {"checkpoint": "final"}}""");
         try (TopicClient topics = new TopicClient(platform.bootstrapServers())) {
-            var record = topics.await(EventType.PLANS_READY.topic(), r -> jobId.equals(r.key()), 1, WAIT).get(0);
-            PlansReady ready = CODEC.decode(record.value(), PlansReady.class);
-            JsonNode plans = MAPPER.readTree(platform.store().getBytes(platform.store().locate(ready.plans()).key()));
-            assertThat(plans.path("dataset_name").asText()).isEqualTo("Dataset002_CTPair");
-            assertThat(plans.path("configurations").path("3d_fullres").path("patch_size").size()).isEqualTo(3);
+            PlansReady plans = CODEC.decode(awaitOne(topics, EventType.PLANS_READY, jobId).value(), PlansReady.class);
+            assertThat(plans.plansTransferred()).isTrue();
+            awaitOne(topics, EventType.PREPROCESSING_COMPLETED, jobId);
+            topics.await(EventType.TRAINING_PROGRESS.topic(), r -> jobId.equals(r.key()), 2, WAIT);
+            TrainingCompleted completed = CODEC.decode(awaitOne(topics, EventType.TRAINING_COMPLETED, jobId).value(),
+                    TrainingCompleted.class);
+            assertThat(completed.epochsRun()).isEqualTo(2);
+            EncoderExported exported = CODEC.decode(awaitOne(topics, EventType.ENCODER_EXPORTED, jobId).value(),
+                    EncoderExported.class);
+
+            // The user's side: fetch the encoder with its presigned URL, the checkpoint from the bucket.
+            Path encoderFile = data.resolve("encoder.safetensors");
+            String url = exported.artifact("encoder.safetensors").orElseThrow().url();
+            HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
+                    HttpResponse.BodyHandlers.ofFile(encoderFile));
+            Path checkpointFile = data.resolve("checkpoint_final.pth");
+            ObjectStore store = platform.store();
+            store.download(store.locate(completed.checkpoints().finalCheckpoint()).key(), checkpointFile);
+            assertEncoderReproducesTheTrainedNetwork(NnUNetCheckpoint.read(checkpointFile), encoderFile);
+        }
+    }
+
+    /** The exported encoder, loaded alone into DJL, gives the trained network's encoder outputs. */
+    private static void assertEncoderReproducesTheTrainedNetwork(NnUNetCheckpoint checkpoint, Path encoderFile)
+            throws Exception {
+        Map<String, NdArray> weights = new LinkedHashMap<>();
+        SafeTensors.read(encoderFile).tensors().forEach((k, v) -> weights.put(k.substring("encoder.".length()), v));
+        try (NDManager manager = Networks.engine().newBaseManager()) {
+            PlainConvUNet trained = CheckpointNetworks.network(checkpoint, manager, false, "checkpoint_final.pth");
+            PlainConvEncoder encoder = new PlainConvEncoder(CheckpointNetworks.config(checkpoint, false, "checkpoint"));
+            NDArray x = manager.randomNormal(new Shape(1, 1, 32, 32, 32));
+            encoder.initialize(manager, DataType.FLOAT32, x.getShape());
+            StateDict.load(encoder, weights, "encoder.safetensors");
+            NDList expected = trained.encoder().forward(new ParameterStore(manager, false), new NDList(x), false);
+            NDList actual = encoder.forward(new ParameterStore(manager, false), new NDList(x), false);
+            assertThat(actual).hasSameSizeAs(expected);
+            for (int s = 0; s < expected.size(); s++) {
+                float max = expected.get(s).sub(actual.get(s)).abs().max().getFloat();
+                assertThat(max).as("skip %d max |diff|", s).isLessThan(1e-5f);
+            }
         }
     }
 
@@ -85,7 +152,9 @@ class PipelineIT {
             assertThat(new String(dead.get(0).headers().lastHeader(DeadLetter.REASON_HEADER).value(),
                     StandardCharsets.UTF_8)).contains("not JSON");
             String jobId = submit("{\"dataset\":\"datasets/Dataset002_CTPair/\"}");
-            topics.await(EventType.PLANS_READY.topic(), r -> jobId.equals(r.key()), 1, WAIT);
+            PlansReady ready = CODEC.decode(awaitOne(topics, EventType.PLANS_READY, jobId).value(), PlansReady.class);
+            JsonNode plans = MAPPER.readTree(platform.store().getBytes(platform.store().locate(ready.plans()).key()));
+            assertThat(plans.path("dataset_name").asText()).isEqualTo("Dataset002_CTPair");
         }
     }
 }
