@@ -68,21 +68,7 @@ public final class LegacyRandomState {
         if (n <= 0) {
             throw new IllegalArgumentException("randint upper bound must be > 0, found " + n);
         }
-        long rng = n - 1L;
-        if (rng == 0) {
-            return 0;
-        }
-        long mask = rng;
-        mask |= mask >>> 1;
-        mask |= mask >>> 2;
-        mask |= mask >>> 4;
-        mask |= mask >>> 8;
-        mask |= mask >>> 16;
-        long v;
-        do {
-            v = nextUint32() & mask;
-        } while (v > rng);
-        return (int) v;
+        return (int) interval(n - 1L);
     }
 
     /** {@code len} draws of {@link #randint(int)} into {@code out[off..off+len)}, the mask computed once. */

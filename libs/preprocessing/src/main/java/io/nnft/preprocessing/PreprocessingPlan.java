@@ -42,8 +42,8 @@ public record PreprocessingPlan(String configuration, int[] transposeForward, do
             props.add(ch < plans.numberOfChannelsWithIntensityProperties() ? plans.foregroundIntensityProperties(ch) : null);
         }
         return new PreprocessingPlan(configuration, plans.transposeForward(), c.spacing(), schemes, mask,
-                kwargs(c.resamplingFnDataKwargs(), false, where + ".resampling_fn_data_kwargs"),
-                kwargs(c.resamplingFnSegKwargs(), true, where + ".resampling_fn_seg_kwargs"),
+                ResamplingKwargs.fromPlans(c.resamplingFnDataKwargs(), false, where + ".resampling_fn_data_kwargs"),
+                ResamplingKwargs.fromPlans(c.resamplingFnSegKwargs(), true, where + ".resampling_fn_seg_kwargs"),
                 props, labels);
     }
 
@@ -51,39 +51,6 @@ public record PreprocessingPlan(String configuration, int[] transposeForward, do
         if (!RESAMPLING_FN.equals(fn)) {
             throw new IllegalArgumentException(where + ": only " + RESAMPLING_FN + " is implemented, found '" + fn + "'");
         }
-    }
-
-    static ResamplingKwargs kwargs(JsonNode k, boolean defaultIsSeg, String where) {
-        boolean isSeg = k.has("is_seg") ? k.get("is_seg").asBoolean() : defaultIsSeg;
-        int order = intOr(k, "order", 3, where);
-        int orderZ = intOr(k, "order_z", 0, where);
-        Boolean force = null;
-        JsonNode f = k.get("force_separate_z");
-        if (f != null && !f.isNull()) {
-            if (!f.isBoolean()) {
-                throw new IllegalArgumentException(where + ".force_separate_z: expected true, false or null, found " + f);
-            }
-            force = f.asBoolean();
-        } else if (f == null) {
-            // resample_data_or_seg_to_shape's own default
-            force = false;
-        }
-        try {
-            return new ResamplingKwargs(isSeg, order, orderZ, force);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static int intOr(JsonNode k, String key, int dflt, String where) {
-        JsonNode v = k.get(key);
-        if (v == null) {
-            return dflt;
-        }
-        if (!v.isIntegralNumber()) {
-            throw new IllegalArgumentException(where + "." + key + ": expected an integer, found " + v);
-        }
-        return v.asInt();
     }
 
     public int channels() {
