@@ -2,11 +2,6 @@ package io.nnft.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -14,32 +9,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** synth → train (one tiny epoch) → model folder; bad input exits 2 with a one-line reason. */
 class TrainingCommandsTest {
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        PrintStream oldOut = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        StringWriter err = new StringWriter();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            var cl = Nnft.commandLine();
-            cl.setErr(new PrintWriter(err, true));
-            return new Run(cl.execute(args), out.toString(StandardCharsets.UTF_8), err.toString());
-        } finally {
-            System.setOut(oldOut);
-        }
-    }
-
     @Test
     void synthThenTrainWritesAnNnUNetModelFolder(@TempDir Path dir) throws Exception {
         Path pre = dir.resolve("pre");
-        Run s = run("synth", "--output", dir.resolve("raw").toString(), "--cases", "3", "--size", "24",
+        CliRun s = CliRun.run("synth", "--output", dir.resolve("raw").toString(), "--cases", "3", "--size", "24",
                 "--preprocessed", pre.toString(), "--patch", "16");
         assertThat(s.exit()).as(s.err()).isZero();
         assertThat(dir.resolve("raw/imagesTr/synth_002_0000.nii.gz")).isRegularFile();
         Path out = dir.resolve("model");
-        Run t = run("train", "--preprocessed", pre.toString(), "--plans", pre.resolve("nnUNetPlans.json").toString(),
+        CliRun t = CliRun.run("train", "--preprocessed", pre.toString(), "--plans", pre.resolve("nnUNetPlans.json").toString(),
                 "--configuration", "3d_fullres", "--fold", "all", "--output", out.toString(), "--epochs", "1",
                 "--iterations-per-epoch", "1", "--validation-iterations", "1", "--deterministic", "--freeze", "encoder",
                 "--no-progress-bar");
@@ -50,17 +28,17 @@ class TrainingCommandsTest {
                 "fold_all/checkpoint_best.pth", "fold_all/training_log.json", "fold_all/progress.png"}) {
             assertThat(out.resolve(f)).isRegularFile();
         }
-        Run bad = run("train", "--preprocessed", pre.toString(), "--plans", pre.resolve("nnUNetPlans.json").toString(),
+        CliRun bad = CliRun.run("train", "--preprocessed", pre.toString(), "--plans", pre.resolve("nnUNetPlans.json").toString(),
                 "--configuration", "3d_fullres", "--fold", "0", "--output", out.toString());
         assertThat(bad.exit()).isEqualTo(2);
         assertThat(bad.err()).contains("at least 5 cases, found 3");
-        Run badFreeze = run("train", "--preprocessed", pre.toString(), "--plans",
+        CliRun badFreeze = CliRun.run("train", "--preprocessed", pre.toString(), "--plans",
                 pre.resolve("nnUNetPlans.json").toString(), "--configuration", "3d_fullres", "--fold", "all", "--output",
                 out.toString(), "--freeze", "prefixes:nope.");
         assertThat(badFreeze.exit()).isEqualTo(2);
         assertThat(badFreeze.err()).contains("'nope.' matches no parameter");
         Files.writeString(dir.resolve("bad.json"), "[{\"epoch\": 1}]");
-        Run badSchedule = run("train", "--preprocessed", pre.toString(), "--plans",
+        CliRun badSchedule = CliRun.run("train", "--preprocessed", pre.toString(), "--plans",
                 pre.resolve("nnUNetPlans.json").toString(), "--configuration", "3d_fullres", "--fold", "all", "--output",
                 out.toString(), "--freeze-schedule", dir.resolve("bad.json").toString());
         assertThat(badSchedule.exit()).isEqualTo(2);
