@@ -137,8 +137,9 @@ public final class LocalCommand implements Callable<Integer> {
                         printProgress(p);
                     } else if (d.event() instanceof TrainingCompleted c) {
                         completed = c;
-                        System.out.printf("%ntraining completed: %d epochs, best EMA pseudo-Dice %.3f%n",
-                                c.epochsRun(), c.bestEmaPseudoDice());
+                        System.out.printf("%ntraining completed: %d epochs, best EMA pseudo-Dice %.3f, "
+                                + "final validation Dice %s%n", c.epochsRun(), c.bestEmaPseudoDice(),
+                                c.finalValidationDice() == null ? "not run" : String.format("%.3f", c.finalValidationDice()));
                     } else if (d.event() instanceof EncoderExported e) {
                         report(platform.store(), jobId, completed, e, gateway, token);
                         return 0;

@@ -6,6 +6,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -44,8 +46,25 @@ public final class PreprocessCommand implements Callable<Integer> {
                  | io.nnft.dataset.DatasetFormatException | com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new BadInputException(e.getMessage(), e);
         }
+        copyReferences(reports.stream().map(PreprocessingRun.CaseReport::identifier).collect(java.util.stream.Collectors.toSet()));
         System.out.printf("preprocessed %d cases (%s) into %s in %.2f s%n", reports.size(), args.configuration,
                 output, (System.nanoTime() - t0) / 1e9);
         return 0;
+    }
+
+    /**
+     * The raw labels, unchanged, in {@code gt_segmentations/} beside the cases (nnU-Net keeps them in
+     * nnUNet_preprocessed/DatasetXXX/gt_segmentations): training's final validation scores against them.
+     */
+    private void copyReferences(java.util.Set<String> cases) throws IOException {
+        io.nnft.dataset.RawDataset dataset = io.nnft.dataset.RawDataset.open(args.raw);
+        Path gt = output.resolve(io.nnft.training.TrainingInputs.GT_SEGMENTATIONS);
+        Files.createDirectories(gt);
+        String ending = dataset.datasetJson().fileEnding();
+        for (io.nnft.dataset.RawCase c : dataset.cases()) {
+            if (c.hasLabel() && cases.contains(c.id())) {
+                Files.copy(c.label(), gt.resolve(c.id() + ending), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
     }
 }

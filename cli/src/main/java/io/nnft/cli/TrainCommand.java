@@ -107,6 +107,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-augment", description = "no data augmentation (like nnUNetTrainerNoDA)")
     boolean noAugment;
 
+    @Option(names = "--no-final-validation", description = "skip nnU-Net's final validation (sliding-window prediction "
+            + "of the fold's validation cases against gt_segmentations/ beside the data, real Dice)")
+    boolean noFinalValidation;
+
     @Option(names = "--no-progress-bar", description = "one line per epoch instead of a progress bar")
     boolean noProgressBar;
 
@@ -123,7 +127,7 @@ public final class TrainCommand implements Callable<Integer> {
             s = new TrainingSettings().epochs(epochs).iterationsPerEpoch(iterations)
                     .validationIterations(validationIterations).patience(patience).minDelta(minDelta).initialLr(lr)
                     .checkpointEvery(checkpointEvery).batchSize(batchSize).seed(seed).deterministic(deterministic)
-                    .augment(!noAugment).encoderLrFactor(encoderLrFactor)
+                    .augment(!noAugment).encoderLrFactor(encoderLrFactor).finalValidation(!noFinalValidation)
                     .freeze(new FreezeSettings(freeze, keepNormTrainable, schedule));
             if (dataThreads != null) {
                 s.dataThreads(dataThreads);
@@ -158,6 +162,12 @@ public final class TrainCommand implements Callable<Integer> {
                     last.valLoss(), java.util.Arrays.toString(last.pseudoDice()));
             System.out.printf(Locale.ROOT, "mean epoch time %.2f s (waiting for data %.1f%%)%n",
                     time / Math.max(1, r.log().size()), time > 0 ? 100 * wait / time : 0);
+        }
+        if (r.finalValidationDice() != null) {
+            System.out.printf(Locale.ROOT, "final validation: mean foreground Dice %.4f (%s)%n", r.finalValidationDice(),
+                    r.foldDirectory().resolve("validation").resolve("summary.json"));
+        } else {
+            System.out.println("final validation: not run");
         }
         System.out.println("model folder: " + r.foldDirectory().getParent() + " (" + r.foldDirectory().getFileName() + ")");
     }

@@ -28,6 +28,10 @@ class PreprocessCommandsTest {
         assertThat(out.resolve("nnUNetPlans.json")).exists();
         assertThat(out.resolve("dataset.json")).exists();
         assertThat(Files.exists(out.resolve("ct_001.npy"))).isFalse();
+        // The raw label as nnU-Net keeps it for the final validation, only for the cases preprocessed.
+        assertThat(Files.readAllBytes(out.resolve("gt_segmentations/ct_000.nii.gz")))
+                .isEqualTo(Files.readAllBytes(CT.resolve("raw/labelsTr/ct_000.nii.gz")));
+        assertThat(out.resolve("gt_segmentations/ct_001.nii.gz")).doesNotExist();
     }
 
     @Test

@@ -250,8 +250,12 @@ public final class Trainer {
                     bestEpoch = r.epoch();
                 }
             }
+            Double finalDice = null;
+            if (!stop.equals("cancelled") && s.finalValidation()) {
+                finalDice = FinalValidationStep.run(in, fold.val(), s.dataThreads(), listener);
+            }
             TrainingResult result = new TrainingResult(stop, epoch - startEpoch, lastEpoch,
-                    bestEma == null ? Double.NaN : bestEma, bestEpoch, List.copyOf(log), foldDir);
+                    bestEma == null ? Double.NaN : bestEma, bestEpoch, List.copyOf(log), foldDir, finalDice);
             listener.finished(result);
             return result;
         }

@@ -6,10 +6,12 @@ import java.util.List;
 /**
  * How training ended.
  *
- * @param stopReason "completed", "early_stopping" or "cancelled"
+ * @param stopReason          "completed", "early_stopping" or "cancelled"
+ * @param finalValidationDice nnU-Net's "Mean Validation Dice" of the final validation (whole validation cases,
+ *                            foreground mean), null when it was not run (cancelled, switched off, no references)
  */
 public record TrainingResult(String stopReason, int epochsRun, int lastEpoch, double bestEma, int bestEpoch,
-                             List<EpochRecord> log, Path foldDirectory) {
+                             List<EpochRecord> log, Path foldDirectory, Double finalValidationDice) {
     public boolean earlyStopped() {
         return stopReason.equals("early_stopping");
     }

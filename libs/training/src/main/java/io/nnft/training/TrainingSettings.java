@@ -27,6 +27,7 @@ public final class TrainingSettings {
     private Integer batchSize;
     private FreezeSettings freeze = FreezeSettings.NONE;
     private double encoderLrFactor = 1;
+    private boolean finalValidation = true;
 
     public int epochs() { return epochs; }
     public TrainingSettings epochs(int v) { epochs = positive(v, "epochs"); return this; }
@@ -83,6 +84,10 @@ public final class TrainingSettings {
         encoderLrFactor = v;
         return this;
     }
+
+    /** nnU-Net's perform_actual_validation after training: predict the fold's validation cases, real Dice. */
+    public boolean finalValidation() { return finalValidation; }
+    public TrainingSettings finalValidation(boolean v) { finalValidation = v; return this; }
 
     private static int positive(int v, String what) {
         if (v < 1) {

@@ -107,6 +107,8 @@ class PipelineIT {
             TrainingCompleted completed = CODEC.decode(awaitOne(topics, EventType.TRAINING_COMPLETED, jobId).value(),
                     TrainingCompleted.class);
             assertThat(completed.epochsRun()).isEqualTo(2);
+            // nnU-Net's final validation ran on fold 0's held-out cases: a real Dice, not a pseudo-Dice.
+            assertThat(completed.finalValidationDice()).isNotNull().isBetween(0.0, 1.0);
             EncoderExported exported = CODEC.decode(awaitOne(topics, EventType.ENCODER_EXPORTED, jobId).value(),
                     EncoderExported.class);
 

@@ -97,6 +97,11 @@ class PreprocessorTests {
             }
             NdArray seg = Npy.read(store.get(prefix + "ct_000_seg.npy"), "ct_000_seg.npy");
             assertThat(seg.toInts()).isEqualTo(Npy.read(Path.of("src/test/resources/ct_000_3d_fullres_seg.npy")).toInts());
+            // nnU-Net's gt_segmentations (the raw labels as they are), for the trainer's final validation
+            for (String c : new String[] {"ct_000", "ct_001", "ct_002"}) {
+                assertThat(store.getBytes(prefix + "gt_segmentations/" + c + ".nii.gz")).as(c)
+                        .isEqualTo(Files.readAllBytes(Path.of("src/test/resources/Dataset001_CT/labelsTr/" + c + ".nii.gz")));
+            }
 
             // Redelivery: a finished case is not redone (our marker survives), a missing one is.
             store.put(prefix + "ct_000.npy", new ByteArrayInputStream(new byte[] {42}), 1, "application/octet-stream");

@@ -1,14 +1,20 @@
 package io.nnft.trainer;
 
+import io.nnft.imageio.NdArray;
+import io.nnft.imageio.Nifti;
+import io.nnft.imageio.NiftiImage;
+import io.nnft.training.synth.SyntheticCase;
 import io.nnft.training.synth.SyntheticDatasetWriter;
 import io.nnft.training.synth.SyntheticGenerator;
 import io.nnft.training.synth.SyntheticTask;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * A tiny preprocessed dataset in nnU-Net's layout (3 synthetic 24³ cases, z-scored, with class locations,
- * dataset.json and an nnUNetPlans.json whose 3d_fullres PlainConvUNet has 4/8/16 features and patch 16³), so a
+ * dataset.json, gt_segmentations/ and an nnUNetPlans.json whose 3d_fullres PlainConvUNet has 4/8/16 features and patch 16³), so a
  * training epoch of 2 iterations takes about a second on one core.
  */
 public final class TestData {
@@ -20,7 +26,15 @@ public final class TestData {
 
     public static Path preprocessed(Path dir) throws IOException {
         SyntheticGenerator g = new SyntheticGenerator(SyntheticTask.A, new int[] {24, 24, 24}, 1.0, 5);
-        SyntheticDatasetWriter.writePreprocessed(dir, SyntheticTask.A, SyntheticDatasetWriter.cases(g, 3), PATCH, SLIM, 2);
+        List<SyntheticCase> cases = SyntheticDatasetWriter.cases(g, 3);
+        SyntheticDatasetWriter.writePreprocessed(dir, SyntheticTask.A, cases, PATCH, SLIM, 2);
+        // The reference labels, as the preprocessor uploads them beside the cases: training ends with a final validation.
+        Path gt = Files.createDirectories(dir.resolve("gt_segmentations"));
+        for (SyntheticCase c : cases) {
+            long[] shape = {c.shape()[0], c.shape()[1], c.shape()[2]};
+            Nifti.write(gt.resolve(c.id() + ".nii.gz"), NiftiImage.of(NdArray.ofShorts(shape, c.labels()),
+                    new double[] {1, 1, 1}));
+        }
         return dir;
     }
 }

@@ -100,6 +100,16 @@ public final class SyntheticDatasetWriter {
         ObjectNode p = MAPPER.createObjectNode();
         ArrayNode sp = p.putArray("spacing");
         sp.add(1.0).add(1.0).add(1.0);
+        // nnU-Net's geometry keys (nothing cropped, nothing resampled): what prediction export needs
+        int[] shape = c.shape();
+        ArrayNode before = p.putArray("shape_before_cropping");
+        ArrayNode bbox = p.putArray("bbox_used_for_cropping");
+        ArrayNode after = p.putArray("shape_after_cropping_and_before_resampling");
+        for (int a = 0; a < 3; a++) {
+            before.add(shape[a]);
+            bbox.addArray().add(0).add(shape[a]);
+            after.add(shape[a]);
+        }
         ObjectNode cl = p.putObject("class_locations");
         SplittableRandom r = new SplittableRandom(c.id().hashCode());
         int[] s = c.shape();

@@ -52,6 +52,9 @@ public class PreprocessingService {
         this.config = config;
     }
 
+    /** Sub-folder of the preprocessed prefix with the reference labels, as nnU-Net names it. */
+    static final String GT_SEGMENTATIONS = "gt_segmentations/";
+
     public void preprocess(PlansReady ready) {
         String jobId = ready.jobId();
         String configuration = ready.configuration().nnunetName();
@@ -69,8 +72,8 @@ public class PreprocessingService {
             Plans plans = Plans.read(plansFile);
 
             Set<String> done = finishedCases(outPrefix);
-            List<String> all = io.nnft.dataset.RawDataset.open(raw).cases().stream()
-                    .map(io.nnft.dataset.RawCase::id).toList();
+            io.nnft.dataset.RawDataset rawDataset = io.nnft.dataset.RawDataset.open(raw);
+            List<String> all = rawDataset.cases().stream().map(io.nnft.dataset.RawCase::id).toList();
             List<String> todo = all.stream().filter(c -> !done.contains(c)).toList();
             LOG.infof("job %s: %d cases to preprocess for %s, %d already in the bucket", jobId, todo.size(),
                     configuration, done.size());
@@ -88,6 +91,7 @@ public class PreprocessingService {
             store.putFile(outPrefix + "dataset.json", out.resolve("dataset.json"));
             store.putFile(outPrefix + "nnUNetPlans.json", out.resolve("nnUNetPlans.json"));
             String splits = copySplits(ready, raw, outPrefix);
+            uploadReferences(rawDataset, outPrefix);
             long total = store.list(outPrefix).stream().mapToLong(ObjectInfo::size).sum();
             double seconds = (System.nanoTime() - t0) / 1e9;
             LOG.infof("job %s: preprocessed %d cases (%d new, %d MB) in %.1f s", jobId, all.size(), todo.size(),
@@ -118,6 +122,26 @@ public class PreprocessingService {
         }
     }
 
+    /**
+     * nnU-Net copies labelsTr into nnUNet_preprocessed/DatasetX/gt_segmentations/ as the references of the final
+     * validation. Here they go inside the configuration's prefix ({@code gt_segmentations/<case><file_ending>}),
+     * so the trainer gets them with the folder it downloads. Already uploaded ones (a redelivery) are kept.
+     */
+    private void uploadReferences(io.nnft.dataset.RawDataset rawDataset, String outPrefix) {
+        String gtPrefix = outPrefix + GT_SEGMENTATIONS;
+        Set<String> there = store.list(gtPrefix).stream().map(ObjectInfo::key).collect(Collectors.toSet());
+        for (io.nnft.dataset.RawCase c : rawDataset.cases()) {
+            if (c.label() == null || !Files.isRegularFile(c.label())) {
+                continue;
+            }
+            String key = gtPrefix + c.label().getFileName();
+            if (!there.contains(key)) {
+                store.putFile(key, c.label());
+            }
+        }
+    }
+
+    /** Case properties files at the top of the prefix (gt_segmentations/ and other folders are not cases). */
     private Set<String> finishedCases(String prefix) {
         return store.list(prefix).stream().map(ObjectInfo::key)
                 .map(k -> k.substring(prefix.length()))

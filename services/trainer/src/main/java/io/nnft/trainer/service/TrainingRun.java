@@ -272,7 +272,7 @@ final class TrainingRun {
         double wall = state.trainingSeconds() + seconds;
         TrainingCompleted done = new TrainingCompleted(jobId, request, model.uri(),
                 new TrainingCompleted.Checkpoints(store.locate(finalKey).uri(), best, latest),
-                WorkerLine.optDouble(result, "bestEma"), finalMetrics.get("mean_pseudo_dice"),
+                WorkerLine.optDouble(result, "bestEma"), WorkerLine.optDouble(result, "finalValidationDice"),
                 finalMetrics.isEmpty() ? null : finalMetrics, lastEpochIndex + 1,
                 result.path("stopReason").asText().equals("early_stopping"), wall,
                 result.path("device").asText(device == null ? "unknown" : device));

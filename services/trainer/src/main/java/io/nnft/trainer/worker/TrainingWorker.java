@@ -116,6 +116,10 @@ public final class TrainingWorker {
                 res.put("bestEma", r.bestEma());
             }
             res.put("bestEpoch", r.bestEpoch());
+            if (r.finalValidationDice() != null && !r.finalValidationDice().isNaN()) {
+                // nnU-Net's final validation (whole cases, foreground mean Dice); absent when it was skipped
+                res.put("finalValidationDice", r.finalValidationDice());
+            }
             res.put("device", device.device());
             if (!r.log().isEmpty()) {
                 EpochRecord last = r.log().get(r.log().size() - 1);
