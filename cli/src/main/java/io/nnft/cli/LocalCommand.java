@@ -21,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -70,9 +69,6 @@ public final class LocalCommand implements Callable<Integer> {
         String token = "local-" + UUID.randomUUID();
         Map<String, String> config = new LinkedHashMap<>();
         config.put("nnft.gateway.api-keys", token);
-        for (String service : List.of("planner", "preprocessor", "trainer", "exporter")) {
-            config.put("nnft." + service + ".work-dir", dataDir.resolve("work").resolve(service).toAbsolutePath().toString());
-        }
         long t0 = System.nanoTime();
         System.out.println("starting Kafka, S3 and the services (logs in " + dataDir.resolve("logs") + ")...");
         try (LocalPlatform platform = LocalPlatform.start(root, dataDir.toAbsolutePath(), true, BUCKET,

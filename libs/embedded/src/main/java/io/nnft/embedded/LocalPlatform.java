@@ -64,6 +64,10 @@ public final class LocalPlatform implements AutoCloseable {
             config.put("nnft.storage.access-key", accessKey);
             config.put("nnft.storage.secret-key", secretKey);
             config.put("nnft.storage.bucket", bucket);
+            // Each platform its own scratch space: services reuse what a job left there, by job id.
+            for (String service : List.of("planner", "preprocessor", "trainer", "exporter")) {
+                config.put("nnft." + service + ".work-dir", dataDir.resolve("work").resolve(service).toAbsolutePath().toString());
+            }
             config.putAll(extra);
             for (String name : services) {
                 Path jar = repoRoot.resolve("services").resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
