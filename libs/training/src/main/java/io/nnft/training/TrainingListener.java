@@ -26,7 +26,10 @@ public interface TrainingListener {
     default void finished(TrainingResult result) {
     }
 
-    /** Polled between iterations: true stops training after writing checkpoint_latest (a cancelled job). */
+    /**
+     * Polled between iterations: true stops training at once (a cancelled job). No new checkpoint is written:
+     * checkpoint_latest.pth of the last finished epoch is what a resume continues from.
+     */
     default boolean cancelRequested() {
         return false;
     }
