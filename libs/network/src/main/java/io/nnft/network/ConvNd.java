@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
 
 import java.util.Arrays;
@@ -49,12 +48,8 @@ public final class ConvNd extends NnBlock {
         wShape[0] = outChannels;
         wShape[1] = inChannels;
         System.arraycopy(k, 0, wShape, 2, k.length);
-        weight = addParameter(Parameter.builder().setName("weight").setType(Parameter.Type.WEIGHT)
-                .optShape(new Shape(wShape)).optInitializer(new HeNormalInitializer(1e-2)).build());
-        bias = withBias
-                ? addParameter(Parameter.builder().setName("bias").setType(Parameter.Type.BIAS)
-                        .optShape(new Shape(outChannels)).optInitializer(Initializer.ZEROS).build())
-                : null;
+        weight = addConvWeight(wShape);
+        bias = addConvBias(withBias, outChannels);
     }
 
     @Override

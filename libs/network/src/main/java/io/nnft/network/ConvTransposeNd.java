@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
 
 /**
@@ -27,12 +26,8 @@ public final class ConvTransposeNd extends NnBlock {
         for (int d = 0; d < stride.length; d++) {
             wShape[2 + d] = stride[d];
         }
-        weight = addParameter(Parameter.builder().setName("weight").setType(Parameter.Type.WEIGHT)
-                .optShape(new Shape(wShape)).optInitializer(new HeNormalInitializer(1e-2)).build());
-        bias = withBias
-                ? addParameter(Parameter.builder().setName("bias").setType(Parameter.Type.BIAS)
-                        .optShape(new Shape(outChannels)).optInitializer(Initializer.ZEROS).build())
-                : null;
+        weight = addConvWeight(wShape);
+        bias = addConvBias(withBias, outChannels);
     }
 
     @Override

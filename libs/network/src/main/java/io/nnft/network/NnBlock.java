@@ -5,6 +5,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.initializer.Initializer;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -27,6 +29,20 @@ public abstract class NnBlock extends AbstractBlock {
         }
         named.put(torchName, block);
         return addChildBlock(torchName, block);
+    }
+
+    /** A convolution weight of {@code shape}, initialised like nnU-Net's InitWeights_He (a = 1e-2). */
+    protected final Parameter addConvWeight(long[] shape) {
+        return addParameter(Parameter.builder().setName("weight").setType(Parameter.Type.WEIGHT)
+                .optShape(new Shape(shape)).optInitializer(new HeNormalInitializer(1e-2)).build());
+    }
+
+    /** A convolution bias of {@code channels}, zero like nnU-Net's init leaves it; null without bias. */
+    protected final Parameter addConvBias(boolean withBias, long channels) {
+        return withBias
+                ? addParameter(Parameter.builder().setName("bias").setType(Parameter.Type.BIAS)
+                        .optShape(new Shape(channels)).optInitializer(Initializer.ZEROS).build())
+                : null;
     }
 
     /** Children in registration order, keyed by their PyTorch attribute name. */
