@@ -36,11 +36,13 @@ public class EventIntake {
 
     private final EventPublisher publisher;
     private final ObjectStore store;
+    private final EventCodec codec;
 
     @Inject
     public EventIntake(EventPublisher publisher, ObjectStore store) {
         this.publisher = publisher;
         this.store = store;
+        this.codec = new EventCodec(publisher.source());
     }
 
     /** Decodes, runs {@code handler} for a valid event, reports any failure; then acks. */
@@ -54,7 +56,7 @@ public class EventIntake {
     /** The valid event, or empty after dead-lettering and reporting an invalid one. */
     public <T extends NnftEvent> Optional<T> accept(Message<byte[]> message, Class<T> type, JobFailed.Stage stage) {
         try {
-            return Optional.of(new EventCodec(publisher.source()).decode(message.getPayload(), type));
+            return Optional.of(codec.decode(message.getPayload(), type));
         } catch (InvalidEventException e) {
             deadLetter(message, type, e);
             e.toJobFailed(stage).ifPresent(publisher::publish);
@@ -69,7 +71,7 @@ public class EventIntake {
      */
     public <T extends NnftEvent> Optional<Decoded> observe(Message<byte[]> message, Class<T> type) {
         try {
-            Decoded decoded = new EventCodec(publisher.source()).decode(message.getPayload());
+            Decoded decoded = codec.decode(message.getPayload());
             decoded.as(type);
             return Optional.of(decoded);
         } catch (InvalidEventException e) {
