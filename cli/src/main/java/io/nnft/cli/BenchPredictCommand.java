@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nnft.inference.LabelLayout;
 import io.nnft.inference.prediction.CasePredictor;
 import io.nnft.inference.prediction.ExportedPrediction;
+import io.nnft.inference.prediction.PredictionCancelledException;
 import io.nnft.inference.prediction.PredictionSettings;
 import io.nnft.inference.prediction.TrainedModel;
 import io.nnft.network.Networks;
@@ -13,11 +14,13 @@ import io.nnft.network.PlainConvUNet;
 import io.nnft.network.PlainConvUNetConfig;
 import io.nnft.planning.Plans;
 import io.nnft.preprocessing.Parallel;
+import io.nnft.preprocessing.PreprocessedCase;
 import io.nnft.preprocessing.RawCase;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
@@ -60,6 +63,10 @@ public final class BenchPredictCommand implements Callable<Integer> {
             description = "one run per value (default: ${DEFAULT-VALUE})")
     List<Boolean> mirroring;
 
+    @Option(names = "--sample-tiles", defaultValue = "0", description = "predict only the first N tiles (whole "
+            + "batches) and extrapolate the sliding window to all tiles; 0 = the whole case (default: ${DEFAULT-VALUE})")
+    int sampleTiles;
+
     @Option(names = "--torch-threads", description = "libtorch intra-op threads (default: libtorch's own choice; "
             + "1 helps on machines whose cores are shared with other work)")
     Integer torchThreads;
@@ -68,6 +75,9 @@ public final class BenchPredictCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if ((model == null) == (plans == null)) {
             throw new BadInputException("expected exactly one of --model or --plans");
+        }
+        if (sampleTiles < 0) {
+            throw new BadInputException("--sample-tiles: expected 0 (whole case) or more, found " + sampleTiles);
         }
         if (torchThreads != null) {
             if (torchThreads < 1) {
@@ -121,16 +131,8 @@ public final class BenchPredictCommand implements Callable<Integer> {
                         data[c][i] = hu[i];
                     }
                 }
-                long t0 = System.nanoTime();
-                ExportedPrediction e = predictor.predict(new RawCase("bench", data, new int[] {size, size, size}, null,
-                        spacing, null), false);
-                double s = (System.nanoTime() - t0) / 1e9;
-                long fg = 0;
-                for (short v : e.segmentation()) {
-                    fg += v != 0 ? 1 : 0;
-                }
-                System.out.printf("mirroring %-5s: %.1f s per case (preprocess + sliding window + export), %d foreground voxels%n",
-                        mirror, s, fg);
+                RawCase raw = new RawCase("bench", data, new int[] {size, size, size}, null, spacing, null);
+                runCase(predictor, raw, mirror);
             }
         } finally {
             if (trained != null) {
@@ -141,6 +143,58 @@ public final class BenchPredictCommand implements Callable<Integer> {
             pool.shutdownNow();
         }
         return 0;
+    }
+
+    /**
+     * Times the three stages of one case. With {@code --sample-tiles} the sliding window stops after that many
+     * tiles and its time is extrapolated from the batches after the first (which pays for allocations), and the
+     * export runs on logits of the right shape, since export time does not depend on their values.
+     */
+    private void runCase(CasePredictor predictor, RawCase raw, boolean mirror) {
+        long t0 = System.nanoTime();
+        PreprocessedCase pre = predictor.preprocess(raw);
+        double preprocessS = (System.nanoTime() - t0) / 1e9;
+        List<Double> batchSeconds = new ArrayList<>();
+        int[] tiles = {0, 0};
+        long[] last = {System.nanoTime()};
+        float[][] logits;
+        String window;
+        try {
+            logits = predictor.predictLogits(pre.data(), pre.shape(), (done, total) -> {
+                long now = System.nanoTime();
+                batchSeconds.add((now - last[0]) / 1e9);
+                last[0] = now;
+                tiles[0] = done;
+                tiles[1] = total;
+                return sampleTiles == 0 || done < sampleTiles;
+            });
+        } catch (PredictionCancelledException stopped) {
+            logits = null;
+        }
+        double measured = batchSeconds.stream().mapToDouble(Double::doubleValue).sum();
+        double windowS = measured;
+        if (logits == null) {
+            List<Double> steady = batchSeconds.size() > 1 ? batchSeconds.subList(1, batchSeconds.size()) : batchSeconds;
+            double perBatch = steady.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+            double batches = Math.ceil(tiles[1] / (double) tilesPerBatch);
+            windowS = batchSeconds.get(0) + perBatch * (batches - 1);
+            window = String.format("%.1f s estimated from %d of %d tiles (%.1f s measured, %.2f s per batch of %d "
+                    + "after the first)", windowS, tiles[0], tiles[1], measured, perBatch, tilesPerBatch);
+            int voxels = pre.shape()[0] * pre.shape()[1] * pre.shape()[2];
+            logits = new float[predictor.labels().numSegmentationHeads()][voxels];
+        } else {
+            window = String.format("%.1f s for %d tiles", windowS, tiles[1]);
+        }
+        long t1 = System.nanoTime();
+        ExportedPrediction e = predictor.export(logits, pre.shape(), pre.properties(), false);
+        double exportS = (System.nanoTime() - t1) / 1e9;
+        long fg = 0;
+        for (short v : e.segmentation()) {
+            fg += v != 0 ? 1 : 0;
+        }
+        System.out.printf("mirroring %-5s: %.1f s per case%s = preprocess %.1f s + sliding window %s + export %.1f s"
+                        + "%s%n", mirror, preprocessS + windowS + exportS, sampleTiles > 0 ? " (estimated)" : "",
+                preprocessS, window, exportS, sampleTiles > 0 ? "" : ", " + fg + " foreground voxels");
     }
 
     /** Air (-1000) around an elliptic body (soft tissue ~40 HU with noise), two organs and a spine. */

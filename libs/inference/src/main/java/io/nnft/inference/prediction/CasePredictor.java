@@ -62,13 +62,23 @@ public final class CasePredictor {
     /** What nnU-Net's final validation does: logits from preprocessed data, exported with the case's properties. */
     public ExportedPrediction predictPreprocessed(float[][] data, int[] shape, CaseProperties properties,
                                                   boolean withProbabilities) {
-        float[][] logits = slidingWindow.predictLogits(data, shape);
-        return PredictionExport.export(logits, shape, properties, exportPlan, withProbabilities, parallel);
+        return export(slidingWindow.predictLogits(data, shape), shape, properties, withProbabilities);
     }
 
     /** The logits only, at the preprocessed resolution (for tests and benchmarks). */
     public float[][] predictLogits(float[][] data, int[] shape) {
         return slidingWindow.predictLogits(data, shape);
+    }
+
+    /** The logits only, telling {@code progress} after each batch of tiles (which may stop the prediction). */
+    public float[][] predictLogits(float[][] data, int[] shape, TileProgress progress) {
+        return slidingWindow.predictLogits(data, shape, progress);
+    }
+
+    /** Logits at the preprocessed resolution back to the input's geometry: nnU-Net's export step. */
+    public ExportedPrediction export(float[][] logits, int[] shape, CaseProperties properties,
+                                     boolean withProbabilities) {
+        return PredictionExport.export(logits, shape, properties, exportPlan, withProbabilities, parallel);
     }
 
     public PreprocessedCase preprocess(RawCase raw) {

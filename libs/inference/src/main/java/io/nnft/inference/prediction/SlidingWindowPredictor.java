@@ -96,6 +96,14 @@ public final class SlidingWindowPredictor {
      * @param shape (z, y, x)
      */
     public float[][] predictLogits(float[][] data, int[] shape) {
+        return predictLogits(data, shape, TileProgress.NONE);
+    }
+
+    /**
+     * As {@link #predictLogits(float[][], int[])}, telling {@code progress} after every batch of tiles; when it
+     * answers false the prediction stops with a {@link PredictionCancelledException}.
+     */
+    public float[][] predictLogits(float[][] data, int[] shape, TileProgress progress) {
         int channels = networks.get(0).config().inputChannels();
         if (data.length != channels) {
             throw new IllegalArgumentException("the network expects " + channels + " input channels, found " + data.length);
@@ -136,6 +144,10 @@ public final class SlidingWindowPredictor {
                     addTile(acc[h], ps, batch.get(b), tile, logits, off);
                 }
                 addTile(weights, ps, batch.get(b), tile, gaussian, 0);
+            }
+            int done = first + batch.size();
+            if (!progress.tilesDone(done, tiles.size())) {
+                throw new PredictionCancelledException(done, tiles.size());
             }
         }
         for (int h = 0; h < heads; h++) {

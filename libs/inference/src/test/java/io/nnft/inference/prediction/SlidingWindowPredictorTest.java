@@ -112,6 +112,23 @@ class SlidingWindowPredictorTest {
     }
 
     @Test
+    void progressIsToldPerBatchAndCanStopThePrediction() {
+        // 48 x 48 x 48 at patch 32, step 0.5: 2 x 2 x 2 = 8 tiles, in batches of 3 -> told after 3, 6, 8
+        int[] shape = {48, 48, 48};
+        float[] x = random(48 * 48 * 48, 5);
+        SlidingWindowPredictor p = predictor(new PredictionSettings(0.5, true, false, new int[0], 3));
+        List<int[]> told = new java.util.ArrayList<>();
+        p.predictLogits(new float[][] {x}, shape, (done, total) -> told.add(new int[] {done, total}));
+        assertThat(told).extracting(t -> t[0]).containsExactly(3, 6, 8);
+        assertThat(told).extracting(t -> t[1]).containsOnly(8);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> p.predictLogits(new float[][] {x}, shape, (done, total) -> done < 3))
+                .isInstanceOf(PredictionCancelledException.class)
+                .hasMessage("prediction stopped after 3 of 8 tiles");
+    }
+
+    @Test
     void aTrainingNetworkKeepsItsDeepSupervisionSetting() {
         PlainConvUNet net = model.networks().get(0);
         float[] x = random(32 * 32 * 32, 1);
