@@ -227,6 +227,7 @@ public final class Trainer {
                     double meanEpoch = log.stream().skip(Math.max(0, log.size() - 5)).mapToDouble(EpochRecord::epochTimeSeconds)
                             .average().orElse(0);
                     listener.epochEnded(rec, s.epochs(), meanEpoch * (s.epochs() - epoch - 1));
+                    KillTestHooks.afterEpoch(epoch + 1);
                     if (stopNow) {
                         stop = "early_stopping";
                         listener.message("early stopping at epoch " + epoch + ": EMA pseudo-Dice did not improve by more than "
@@ -359,7 +360,7 @@ public final class Trainer {
             c.setInferenceAllowedMirroringAxes(List.of(0, 1, 2));
             c.extras().put(SEED_KEY, seed);
             c.extras().put(LOG_KEY, TrainingLogFile.toJson(log, classNames, stop));
-            c.write(file);
+            KillTestHooks.write(c, file, currentEpoch);
         }
     }
 

@@ -4,7 +4,6 @@ import io.nnft.training.synth.SyntheticDatasetWriter;
 import io.nnft.training.synth.SyntheticGenerator;
 import io.nnft.training.synth.SyntheticTask;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -14,9 +13,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * From scratch on task A (spheres vs rods, same intensity 1.5–2 in N(0, 1) noise: SNR ≤ 2), nnU-Net's default
  * augmentation, held-out validation cases (fold 0 of nnU-Net's 5-fold split): the EMA pseudo-Dice passes 0.8.
- * About 3200 iterations of a slim network: minutes on a CI core, so only with {@code -Dnnft.slowTests=true}.
+ * Training stops as soon as the claim holds: with nnU-Net's augmentation that was after 32–55 epochs of 20
+ * iterations for four data/training seed pairs (40–90 s on the shared 2-core CI box); the 160-epoch budget is
+ * headroom, not the expected cost.
  */
-@EnabledIfSystemProperty(named = "nnft.slowTests", matches = "true")
 class FromScratchDiceTest {
     @Test
     void sameIntensityShapeDifferentClassesAreLearned(@TempDir Path tmp) throws Exception {

@@ -6,8 +6,8 @@ import java.util.SplittableRandom;
 
 /**
  * GaussianBlurTransform(blur_sigma=(0.5, 1), synchronize_channels=False, synchronize_axes=False,
- * p_per_channel=0.5): each channel with probability 0.5, one σ per axis, separable Gaussian (radius
- * ⌊4σ + 0.5⌋, normalised, mirrored borders).
+ * p_per_channel=0.5): each channel with probability 0.5, one σ per axis, separable Gaussian with
+ * batchgeneratorsv2's kernel (blur_dimension's truncate=6: {@link #kernelSize}), normalised, 'reflect' borders.
  */
 public record GaussianBlur(double sigmaLo, double sigmaHi, double pPerChannel) implements Augmentation {
     @Override
@@ -23,8 +23,21 @@ public record GaussianBlur(double sigmaLo, double sigmaHi, double pPerChannel) i
         }
     }
 
+    /**
+     * _compute_kernel_size(σ, truncate=6): 6σ + 0.5 rounded (Python's round, half to even) to the nearest odd
+     * integer; an even result moves towards the unrounded value (up when exactly equal).
+     */
+    public static int kernelSize(double sigma) {
+        double n = sigma * 6 + 0.5;
+        long rounded = (long) Math.rint(n);
+        if (rounded % 2 == 1) {
+            return (int) rounded;
+        }
+        return (int) (n - rounded >= 0 ? rounded + 1 : rounded - 1);
+    }
+
     public static float[] kernel(double sigma) {
-        int radius = (int) (4 * sigma + 0.5);
+        int radius = kernelSize(sigma) / 2;
         float[] k = new float[2 * radius + 1];
         double sum = 0;
         for (int i = -radius; i <= radius; i++) {

@@ -6,15 +6,22 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * batchgeneratorsv2's SpatialTransform as nnU-Net configures it: from the loader's larger patch, cut the
- * network's patch around the centre (random_crop=False), rotated with probability p_rotation (angles uniform
- * in ±limit per axis; only about the first axis for dummy-2D data) and scaled with probability p_scaling
- * (one factor in [0.7, 1.4] for all axes; > 1 zooms out); elastic deformation off. Image: trilinear with
- * zeros outside; segmentation: each label's indicator interpolated and set where ≥ 0.5 (mode_seg bilinear).
- * Without rotation or scaling it is a plain centre crop.
+ * batchgeneratorsv2's SpatialTransform as nnU-Net configures it (patch_center_dist_from_border=0,
+ * random_crop=False, p_elastic_deform=0, p_rotation=0.2, p_scaling=0.2, scaling (0.7, 1.4) synchronised across
+ * axes, bg_style_seg_sampling=False, mode_seg bilinear): from the loader's larger patch, cut the network's patch
+ * around the centre. Without rotation or scaling it is a plain crop starting at ⌊D/2⌋ − ⌊P/2⌋ (crop_tensor,
+ * zero padding). Otherwise the patch is sampled through {@link SpatialGrid}'s matrix: image trilinear with
+ * zeros outside; segmentation per label: the indicator ×1000 interpolated (stored as float16), labels in
+ * ascending order set where it exceeds 700, the voxels no label claims get the argmax (ties and all-zero
+ * → the smallest label present). Rotation angles are uniform in ±limit per axis; one scale factor (> 1 zooms
+ * out). In dummy-2D mode (very anisotropic patches) nnU-Net augments each slice in 2-D: one in-plane angle,
+ * scaling of y and x only, and the segmentation's labels are those of each slice.
  */
-public record SpatialTransform(int[] patch, double rotationLimit, boolean rotateFirstAxisOnly, double pRotation,
+public record SpatialTransform(int[] patch, double rotationLimit, boolean dummy2d, double pRotation,
                                double pScaling, double scaleLo, double scaleHi) implements Augmentation {
+    /** batchgeneratorsv2 interpolates each label's indicator scaled by 1000 and keeps it where it exceeds 700. */
+    static final float SEG_SCALE = 1000f;
+    static final float SEG_THRESHOLD = 700f;
 
     public static SpatialTransform nnUNetDefault(int[] patch, double rotationLimit, boolean dummy2d) {
         return new SpatialTransform(patch, rotationLimit, dummy2d, 0.2, 0.2, 0.7, 1.4);
@@ -22,48 +29,34 @@ public record SpatialTransform(int[] patch, double rotationLimit, boolean rotate
 
     @Override
     public void apply(Sample s, SplittableRandom r) {
-        boolean scale = r.nextDouble() < pScaling;
+        // batchgeneratorsv2 draws rotation first, then scaling.
         boolean rotate = r.nextDouble() < pRotation;
-        double[] angles = new double[3];
-        if (rotate) {
-            for (int a = 0; a < 3; a++) {
-                if (a == 0 || !rotateFirstAxisOnly) {
-                    angles[a] = Augmentation.uniform(-rotationLimit, rotationLimit, r);
-                }
-            }
-        }
-        double factor = scale ? Augmentation.uniform(scaleLo, scaleHi, r) : 1;
+        boolean scale = r.nextDouble() < pScaling;
         if (!scale && !rotate) {
             centerCrop(s);
             return;
         }
-        warp(s, matrix(angles, factor));
-    }
-
-    /** R_z · R_y · R_x · factor (rows: output axis z, y, x in the source frame). */
-    static double[][] matrix(double[] angles, double factor) {
-        double[][] m = identity();
-        m = mul(rot(0, angles[0]), m);
-        m = mul(rot(1, angles[1]), m);
-        m = mul(rot(2, angles[2]), m);
-        for (double[] row : m) {
-            for (int j = 0; j < 3; j++) {
-                row[j] *= factor;
+        double[] angles = new double[dummy2d ? 1 : 3];
+        if (rotate) {
+            for (int a = 0; a < angles.length; a++) {
+                angles[a] = Augmentation.uniform(-rotationLimit, rotationLimit, r);
             }
         }
-        return m;
+        double factor = scale ? Augmentation.uniform(scaleLo, scaleHi, r) : 1;
+        double[][] affine = dummy2d ? SpatialGrid.affine2d(angles[0], factor) : SpatialGrid.affine3d(angles, factor);
+        warp(s, SpatialGrid.voxelMatrix(affine, s.shape, patch));
     }
 
+    /** crop_tensor around ⌊D/2⌋: the patch starts at ⌊D/2⌋ − ⌊P/2⌋, zeros (image and segmentation) outside. */
     void centerCrop(Sample s) {
         int[] lo = new int[3];
         for (int d = 0; d < 3; d++) {
-            lo[d] = (s.shape[d] - patch[d]) / 2;
+            lo[d] = s.shape[d] / 2 - patch[d] / 2;
         }
         int pv = patch[0] * patch[1] * patch[2];
         int v = s.voxels();
         float[] img = new float[s.channels * pv];
         short[] seg = new short[pv];
-        Arrays.fill(seg, (short) -1);
         int o = 0;
         for (int z = 0; z < patch[0]; z++) {
             for (int y = 0; y < patch[1]; y++) {
@@ -89,9 +82,8 @@ public record SpatialTransform(int[] patch, double rotationLimit, boolean rotate
 
     /**
      * Samples the patch through {@code m} (output offset from the patch centre → source offset from the image
-     * centre). One pass per output voxel: its 8 source corners weight every image channel and every label's
-     * indicator; the largest label whose interpolated indicator reaches 0.5 wins (batchgeneratorsv2 assigns
-     * labels in ascending order, later ones overwriting).
+     * centre, voxels, (z, y, x)). One pass per output voxel: its 8 source corners weight every image channel and
+     * every label's indicator.
      */
     public void warp(Sample s, double[][] m) {
         int pv = patch[0] * patch[1] * patch[2];
@@ -99,9 +91,16 @@ public record SpatialTransform(int[] patch, double rotationLimit, boolean rotate
         int[] sh = s.shape;
         short minLabel = Short.MAX_VALUE;
         short maxLabel = Short.MIN_VALUE;
-        for (short l : s.seg) {
+        // The smallest label present where batchgeneratorsv2 takes its label list: the whole patch, or (dummy 2-D,
+        // where each slice is a channel) the slice.
+        short[] sliceMin = new short[sh[0]];
+        java.util.Arrays.fill(sliceMin, Short.MAX_VALUE);
+        int sliceVoxels = sh[1] * sh[2];
+        for (int i = 0; i < s.seg.length; i++) {
+            short l = s.seg[i];
             minLabel = (short) Math.min(minLabel, l);
             maxLabel = (short) Math.max(maxLabel, l);
+            sliceMin[i / sliceVoxels] = (short) Math.min(sliceMin[i / sliceVoxels], l);
         }
         int nLabels = maxLabel - minLabel + 1;
         float[] acc = new float[nLabels];
@@ -153,47 +152,32 @@ public record SpatialTransform(int[] patch, double rotationLimit, boolean rotate
                     java.util.Arrays.fill(acc, 0f);
                     for (k = 0; k < 8; k++) {
                         if (corner[k] >= 0) {
-                            acc[s.seg[corner[k]] - minLabel] += weight[k];
+                            acc[s.seg[corner[k]] - minLabel] += weight[k] * SEG_SCALE;
                         }
                     }
-                    short label = 0;
+                    int label = -1;
+                    int argmax = 0;
                     for (int l = 0; l < nLabels; l++) {
-                        if (acc[l] >= 0.5f) {
-                            label = (short) (l + minLabel);
+                        acc[l] = Half.round(acc[l]);
+                        if (acc[l] > SEG_THRESHOLD) {
+                            label = l; // ascending: a later label overwrites an earlier one
+                        }
+                        if (acc[l] > acc[argmax]) {
+                            argmax = l; // first maximum, like torch.argmax
                         }
                     }
-                    seg[o] = label;
+                    if (label >= 0) {
+                        seg[o] = (short) (label + minLabel);
+                    } else if (acc[argmax] > 0) {
+                        seg[o] = (short) (argmax + minLabel);
+                    } else {
+                        seg[o] = dummy2d ? sliceMin[Math.min(Math.max(z0, 0), sh[0] - 1)] : minLabel;
+                    }
                 }
             }
         }
         s.image = img;
         s.seg = seg;
         s.shape = patch.clone();
-    }
-
-    private static double[][] identity() {
-        return new double[][] {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}};
-    }
-
-    private static double[][] rot(int axis, double a) {
-        double c = Math.cos(a);
-        double s = Math.sin(a);
-        return switch (axis) {
-            case 0 -> new double[][] {{1, 0, 0}, {0, c, -s}, {0, s, c}};
-            case 1 -> new double[][] {{c, 0, s}, {0, 1, 0}, {-s, 0, c}};
-            default -> new double[][] {{c, -s, 0}, {s, c, 0}, {0, 0, 1}};
-        };
-    }
-
-    private static double[][] mul(double[][] a, double[][] b) {
-        double[][] out = new double[3][3];
-        for (int i = 0; i < 3; i++) {
-            for (int j = 0; j < 3; j++) {
-                for (int k = 0; k < 3; k++) {
-                    out[i][j] += a[i][k] * b[k][j];
-                }
-            }
-        }
-        return out;
     }
 }

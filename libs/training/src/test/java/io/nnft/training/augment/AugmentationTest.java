@@ -129,7 +129,7 @@ class AugmentationTest {
     @Test
     void blurKernelIsNormalisedAndBlurKeepsConstantsAndReducesVariance() {
         float[] k = GaussianBlur.kernel(1.0);
-        assertThat(k).hasSize(9);
+        assertThat(k).hasSize(7);
         double sum = 0;
         for (float f : k) {
             sum += f;
@@ -156,7 +156,7 @@ class AugmentationTest {
         assertThat(Resampling.nearestExact(line, new int[] {1, 1, 4}, new int[] {1, 1, 2})).containsExactly(11, 13);
         Sample s = noise(1, 16, 6);
         float[] before = s.image.clone();
-        new SimulateLowResolution(0.5, 0.5, 1.0).apply(s, new SplittableRandom(1));
+        new SimulateLowResolution(0.5, 0.5, 1.0, false).apply(s, new SplittableRandom(1));
         assertThat(s.image).hasSize(before.length);
         assertThat(meanStd(s.image, 0, s.image.length)[1]).isLessThan(meanStd(before, 0, before.length)[1]);
     }
@@ -190,21 +190,22 @@ class AugmentationTest {
     }
 
     @Test
-    void spatialRotationByNinetyDegreesMovesVoxelsAsTheMatrixSays() {
-        // 90° about axis 0 (z): output (z, y, x) offset q samples source offset R·q = (q0, -q2, q1)
-        double[][] m = SpatialTransform.matrix(new double[] {Math.PI / 2, 0, 0}, 1);
+    void spatialRotationByNinetyDegreesMovesVoxelsAsTheGridSays() {
+        // batchgeneratorsv2: grid (x, y, z) @ Rz·Ry·Rx with angles[0] = 90° about x: the sampled source offset is
+        // (x, y, z) = (qx, qz, −qy), i.e. in array order z_src = −qy, y_src = qz, x_src = qx.
         Sample s = noise(1, 7, 9);
         float[] before = s.image.clone();
         short[] seg = s.seg.clone();
         SpatialTransform t = new SpatialTransform(new int[] {7, 7, 7}, 0, false, 0, 0, 1, 1);
-        t.warp(s, m);
+        t.warp(s, SpatialGrid.voxelMatrix(SpatialGrid.affine3d(new double[] {Math.PI / 2, 0, 0}, 1), s.shape,
+                new int[] {7, 7, 7}));
         for (int z = 0; z < 7; z++) {
             for (int y = 0; y < 7; y++) {
                 for (int x = 0; x < 7; x++) {
-                    int sy = 3 - (x - 3);
-                    int sx = 3 + (y - 3);
-                    assertThat((double) s.image[(z * 7 + y) * 7 + x]).isCloseTo(before[(z * 7 + sy) * 7 + sx], within(1e-5));
-                    assertThat(s.seg[(z * 7 + y) * 7 + x]).isEqualTo(seg[(z * 7 + sy) * 7 + sx]);
+                    int sz = 3 - (y - 3);
+                    int sy = 3 + (z - 3);
+                    assertThat((double) s.image[(z * 7 + y) * 7 + x]).isCloseTo(before[(sz * 7 + sy) * 7 + x], within(1e-5));
+                    assertThat(s.seg[(z * 7 + y) * 7 + x]).isEqualTo(seg[(sz * 7 + sy) * 7 + x]);
                 }
             }
         }
