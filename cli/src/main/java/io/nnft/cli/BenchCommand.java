@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
             BenchFingerprintCommand.class,
             BenchPreprocessCommand.class,
             BenchPredictCommand.class,
+            BenchClassificationCommand.class,
         })
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec

@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
             ExportEncoderCommand.class,
             LocalCommand.class,
             DemoPretrainCommand.class,
+            ClassifyCommand.class,
         })
 public final class Nnft implements Runnable {
     public static final int EXIT_BAD_INPUT = 2;

@@ -13,6 +13,7 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -29,6 +30,13 @@ import java.util.concurrent.Callable;
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train or fine-tune a PlainConvUNet on preprocessed data (nnU-Net's loop and defaults).")
 public final class TrainCommand implements Callable<Integer> {
+    @Option(names = "--task", defaultValue = "segmentation",
+            description = "segmentation (nnU-Net) | classification (a head on the encoder; needs --labels)")
+    String task;
+
+    @Mixin
+    ClassificationTrainOptions classification = new ClassificationTrainOptions();
+
     @Option(names = "--preprocessed", required = true, description = "folder of preprocessed cases (<case>.npy, _seg.npy, .json)")
     Path preprocessed;
 
@@ -68,8 +76,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--min-delta", defaultValue = "0", description = "early stopping: smallest improvement (default: ${DEFAULT-VALUE})")
     double minDelta;
 
-    @Option(names = "--lr", defaultValue = "0.01", description = "initial learning rate, poly-decayed (default: ${DEFAULT-VALUE})")
-    double lr;
+    @Option(names = "--lr", description = "initial learning rate, poly-decayed (default: 0.01; classification with "
+            + "adamw: 0.001)")
+    Double lr;
 
     @Option(names = "--encoder-lr-factor", defaultValue = "1", description = "encoder LR = --lr × this (default: ${DEFAULT-VALUE})")
     double encoderLrFactor;
@@ -120,12 +129,27 @@ public final class TrainCommand implements Callable<Integer> {
             System.setProperty("ai.djl.pytorch.num_threads", threads.toString());
             System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         }
+        if (task.equals("classification")) {
+            List<UnfreezeStep> schedule;
+            try {
+                schedule = freezeSchedule == null ? List.of() : FreezeSettings.readSchedule(freezeSchedule);
+            } catch (IllegalArgumentException e) {
+                throw new BadInputException(e.getMessage(), e);
+            }
+            return ClassificationTraining.run(this, new FreezeSettings(freeze, keepNormTrainable, schedule));
+        }
+        if (!task.equals("segmentation")) {
+            throw new BadInputException("--task: expected segmentation or classification, found '" + task + "'");
+        }
+        if (classification.anyGiven()) {
+            throw new BadInputException("--labels and the head/optimizer options need --task classification");
+        }
         TrainingSettings s;
         TrainingInputs in;
         try {
             List<UnfreezeStep> schedule = freezeSchedule == null ? List.of() : FreezeSettings.readSchedule(freezeSchedule);
             s = new TrainingSettings().epochs(epochs).iterationsPerEpoch(iterations)
-                    .validationIterations(validationIterations).patience(patience).minDelta(minDelta).initialLr(lr)
+                    .validationIterations(validationIterations).patience(patience).minDelta(minDelta).initialLr(lr == null ? 0.01 : lr)
                     .checkpointEvery(checkpointEvery).batchSize(batchSize).seed(seed).deterministic(deterministic)
                     .augment(!noAugment).encoderLrFactor(encoderLrFactor).finalValidation(!noFinalValidation)
                     .freeze(new FreezeSettings(freeze, keepNormTrainable, schedule));

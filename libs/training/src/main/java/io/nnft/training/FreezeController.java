@@ -1,8 +1,8 @@
 package io.nnft.training;
 
+import ai.djl.nn.Block;
 import io.nnft.network.Freezing;
 import io.nnft.network.NamedParameter;
-import io.nnft.network.PlainConvUNet;
 import io.nnft.network.StateDict;
 
 import java.util.ArrayList;
@@ -12,14 +12,15 @@ import java.util.TreeSet;
 /**
  * Applies {@link FreezeSettings} to the network for a given epoch. The frozen set is a pure function of the
  * epoch (policy, then every schedule step up to it), so a resumed run freezes exactly what an uninterrupted
- * one would.
+ * one would. Works on any network with nnU-Net state-dict keys (the U-Net, or an encoder under a
+ * classification head).
  */
 public final class FreezeController {
-    private final PlainConvUNet net;
+    private final Block net;
     private final FreezeSettings settings;
     private List<String> trainable;
 
-    public FreezeController(PlainConvUNet net, FreezeSettings settings) {
+    public FreezeController(Block net, FreezeSettings settings) {
         this.net = net;
         this.settings = settings;
         List<String> keys = new ArrayList<>(StateDict.parameters(net).keySet());

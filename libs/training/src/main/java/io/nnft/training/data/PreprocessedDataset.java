@@ -29,10 +29,12 @@ public final class PreprocessedDataset {
     private final Path folder;
     private final List<String> ids;
     private final Map<String, PreprocessedCase> cache = new ConcurrentHashMap<>();
+    private final boolean segmentationOptional;
 
-    private PreprocessedDataset(Path folder, List<String> ids) {
+    private PreprocessedDataset(Path folder, List<String> ids, boolean segmentationOptional) {
         this.folder = folder;
         this.ids = ids;
+        this.segmentationOptional = segmentationOptional;
     }
 
     /** Finds every {@code <id>_seg.npy} with its {@code <id>.npy} and {@code <id>.json}. */
@@ -56,7 +58,33 @@ public final class PreprocessedDataset {
                 }
             }
         }
-        return new PreprocessedDataset(folder, Collections.unmodifiableList(ids));
+        return new PreprocessedDataset(folder, Collections.unmodifiableList(ids), false);
+    }
+
+    /**
+     * For tasks that need no label map (classification): every {@code <id>.npy} with its {@code <id>.json};
+     * {@code <id>_seg.npy} is read when present, else the case gets an all-zero segmentation. Class locations are
+     * not read (nothing is oversampled; a dataset without labelsTr has none).
+     */
+    public static PreprocessedDataset openImages(Path folder) throws IOException {
+        if (!Files.isDirectory(folder)) {
+            throw new IllegalArgumentException("preprocessed folder: expected a directory, found nothing at " + folder);
+        }
+        List<String> ids = new ArrayList<>();
+        try (Stream<Path> s = Files.list(folder)) {
+            s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".npy") && !n.endsWith("_seg.npy")).sorted()
+                    .forEach(n -> ids.add(n.substring(0, n.length() - ".npy".length())));
+        }
+        if (ids.isEmpty()) {
+            throw new IllegalArgumentException(folder + ": expected preprocessed cases (<case>.npy, <case>.json), found no "
+                    + "<case>.npy");
+        }
+        for (String id : ids) {
+            if (!Files.isRegularFile(folder.resolve(id + ".json"))) {
+                throw new IllegalArgumentException(folder + ": case " + id + " has a .npy but no " + id + ".json");
+            }
+        }
+        return new PreprocessedDataset(folder, Collections.unmodifiableList(ids), true);
     }
 
     public Path folder() {
@@ -78,7 +106,11 @@ public final class PreprocessedDataset {
     private PreprocessedCase load(String id) {
         try {
             NdArray data = Npy.read(folder.resolve(id + ".npy"));
-            NdArray seg = Npy.read(folder.resolve(id + "_seg.npy"));
+            Path segFile = folder.resolve(id + "_seg.npy");
+            if (segmentationOptional && !Files.isRegularFile(segFile)) {
+                return withoutSegmentation(id, data);
+            }
+            NdArray seg = Npy.read(segFile);
             long[] ds = data.shape();
             long[] ss = seg.shape();
             if (ds.length != 4 || ss.length != 4 || ss[0] != 1 || !Arrays.equals(Arrays.copyOfRange(ds, 1, 4),
@@ -97,11 +129,23 @@ public final class PreprocessedDataset {
                 segShorts[i] = (short) segInts[i];
             }
             int[] shape = {(int) ds[1], (int) ds[2], (int) ds[3]};
+            // tasks without a label map sample no foreground: the preprocessor records no class_locations then
             return new PreprocessedCase(id, (int) ds[0], shape, data.toFloats(), segShorts,
-                    classLocations(folder.resolve(id + ".json")));
+                    segmentationOptional ? Map.of() : classLocations(folder.resolve(id + ".json")));
         } catch (IOException e) {
             throw new UncheckedIOException(folder + ": case " + id + ": " + e.getMessage(), e);
         }
+    }
+
+    private PreprocessedCase withoutSegmentation(String id, NdArray data) {
+        long[] ds = data.shape();
+        if (ds.length != 4) {
+            throw new IllegalArgumentException(folder + ": case " + id + ": expected data (c, z, y, x), found "
+                    + Arrays.toString(ds));
+        }
+        int[] shape = {(int) ds[1], (int) ds[2], (int) ds[3]};
+        return new PreprocessedCase(id, (int) ds[0], shape, data.toFloats(),
+                new short[shape[0] * shape[1] * shape[2]], Map.of());
     }
 
     static Map<Integer, int[][]> classLocations(Path propertiesJson) throws IOException {
