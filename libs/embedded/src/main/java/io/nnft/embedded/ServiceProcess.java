@@ -120,6 +120,11 @@ public final class ServiceProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** The service's JVM; its descendants are the processes it started (e.g. the trainer's worker JVMs). */
+    public ProcessHandle handle() {
+        return process.toHandle();
+    }
+
     /** The last lines of the service's log, for failure messages. */
     public String tail(int lines) {
         try {

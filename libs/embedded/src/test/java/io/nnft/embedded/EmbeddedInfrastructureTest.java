@@ -104,6 +104,29 @@ class EmbeddedInfrastructureTest {
     }
 
     @Test
+    void aStoppedServerRefusesRetriablyAndComesBackOnTheSamePortWithItsObjects() {
+        try (EmbeddedS3 outage = EmbeddedS3.start("outage-access", "outage-secret-key")) {
+            ObjectStore client = new ObjectStore(StorageSettings.of(outage.endpoint(), "outage-access",
+                    "outage-secret-key", "nnft"));
+            client.ensureBucket();
+            client.put("jobs/j4/state.json", "{}".getBytes(StandardCharsets.UTF_8), "application/json");
+            String endpoint = outage.endpoint();
+
+            outage.stop();
+            assertThat(outage.isRunning()).isFalse();
+            assertThatThrownBy(() -> client.exists("jobs/j4/state.json")).isInstanceOf(StorageException.class)
+                    .satisfies(e -> assertThat(((StorageException) e).retriable()).as("connection refused is retriable")
+                            .isTrue());
+
+            outage.restart();
+            assertThat(outage.endpoint()).isEqualTo(endpoint);
+            assertThat(new String(client.getBytes("jobs/j4/state.json"), StandardCharsets.UTF_8)).isEqualTo("{}");
+            client.put("jobs/j4/after.json", "[]".getBytes(StandardCharsets.UTF_8), "application/json");
+            assertThat(client.list("jobs/j4/")).hasSize(2);
+        }
+    }
+
+    @Test
     void kafkaBrokerCarriesRecords() {
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             kafka.createTopics(List.of("nnft.test"), 1);
