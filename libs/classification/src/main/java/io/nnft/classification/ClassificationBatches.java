@@ -1,5 +1,6 @@
 package io.nnft.classification;
 
+import io.nnft.dataset.ClassLabels;
 import io.nnft.imageio.NdArray;
 import io.nnft.training.augment.AugmentationPipeline;
 import io.nnft.training.data.Batch;

@@ -1,5 +1,6 @@
 package io.nnft.classification;
 
+import io.nnft.dataset.ClassLabels;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

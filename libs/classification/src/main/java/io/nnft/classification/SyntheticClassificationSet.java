@@ -1,5 +1,6 @@
 package io.nnft.classification;
 
+import io.nnft.dataset.ClassLabels;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nnft.imageio.NdArray;

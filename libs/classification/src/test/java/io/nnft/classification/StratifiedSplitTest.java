@@ -1,5 +1,6 @@
 package io.nnft.classification;
 
+import io.nnft.dataset.ClassLabels;
 import io.nnft.training.data.Splits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
