@@ -40,8 +40,8 @@ public record FineTuneRequested(
   /**
    * A copy with every absent field set to its default: nnU-Net's (task segmentation, 3d_fullres, fold 0,
    * 1000x250 iterations, SGD 1e-2 / 3e-5 / 0.99, no freezing, no early stopping) plus nnft's for what
-   * nnU-Net lacks. For classification, classification settings are filled too and the initial LR of
-   * AdamW defaults to 1e-3. {@code jobId}, {@code pretrained}, {@code splits}, {@code seed} and an
+   * nnU-Net lacks. For classification, classification settings are filled too and AdamW defaults to an
+   * initial LR of 1e-3 and beta1 (momentum) 0.9. {@code jobId}, {@code pretrained}, {@code splits}, {@code seed} and an
    * absent {@code earlyStopping} stay absent.
    */
   public FineTuneRequested withDefaults() {
@@ -49,15 +49,16 @@ public record FineTuneRequested(
     Classification c = t == Task.CLASSIFICATION
         ? (classification == null ? Classification.DEFAULT : classification.withDefaults())
         : (classification == null ? null : classification.withDefaults());
-    double defaultLr = t == Task.CLASSIFICATION && c.optimizer() == Classification.Optimizer.ADAMW
-        ? Optimizer.DEFAULT_ADAMW_LR : Optimizer.DEFAULT_LR;
+    boolean adamw = t == Task.CLASSIFICATION && c.optimizer() == Classification.Optimizer.ADAMW;
+    double defaultLr = adamw ? Optimizer.DEFAULT_ADAMW_LR : Optimizer.DEFAULT_LR;
+    double defaultMomentum = adamw ? Optimizer.DEFAULT_ADAMW_BETA1 : Optimizer.DEFAULT.momentum();
     return new FineTuneRequested(
         jobId, t, dataset, pretrained, splits,
         configuration == null ? Configuration.THREE_D_FULLRES : configuration,
         fold == null ? Fold.of(0) : fold,
         seed,
         budget == null ? Budget.DEFAULT : budget.withDefaults(),
-        (optimizer == null ? Optimizer.EMPTY : optimizer).withDefaults(defaultLr),
+        (optimizer == null ? Optimizer.EMPTY : optimizer).withDefaults(defaultLr, defaultMomentum),
         earlyStopping == null ? null : earlyStopping.withDefaults(t),
         freeze == null ? Freeze.DEFAULT : freeze.withDefaults(),
         export == null ? Export.DEFAULT : export.withDefaults(),
@@ -84,18 +85,20 @@ public record FineTuneRequested(
   public record Optimizer(Double initialLr, Double weightDecay, Double momentum, Double encoderLrFactor) {
     public static final double DEFAULT_LR = 1e-2;
     public static final double DEFAULT_ADAMW_LR = 1e-3;
+    /** AdamW's beta1 (PyTorch's default); nnU-Net's 0.99 is a Nesterov momentum and would slow Adam's mean. */
+    public static final double DEFAULT_ADAMW_BETA1 = 0.9;
     public static final Optimizer DEFAULT = new Optimizer(DEFAULT_LR, 3e-5, 0.99, 1.0);
     static final Optimizer EMPTY = new Optimizer(null, null, null, null);
 
     public Optimizer withDefaults() {
-      return withDefaults(DEFAULT_LR);
+      return withDefaults(DEFAULT_LR, DEFAULT.momentum);
     }
 
-    Optimizer withDefaults(double defaultLr) {
+    Optimizer withDefaults(double defaultLr, double defaultMomentum) {
       return new Optimizer(
           initialLr == null ? defaultLr : initialLr,
           weightDecay == null ? DEFAULT.weightDecay : weightDecay,
-          momentum == null ? DEFAULT.momentum : momentum,
+          momentum == null ? defaultMomentum : momentum,
           encoderLrFactor == null ? DEFAULT.encoderLrFactor : encoderLrFactor);
     }
   }

@@ -17,7 +17,8 @@ public record TrainingCompleted(
     Integer epochsRun,
     Boolean earlyStopped,
     Double wallTimeSeconds,
-    String device)
+    String device,
+    BestMetric bestMetric)
     implements NnftEvent {
 
   public TrainingCompleted {
@@ -29,6 +30,13 @@ public record TrainingCompleted(
    *
    * @param finalCheckpoint checkpoint_final.pth ("final" on the wire; a Java keyword)
    */
+  /**
+   * The monitored validation metric at its best (the epoch of checkpoint_best).
+   *
+   * @param name as in TrainingProgress.metrics: balanced_accuracy, auc, val_loss or ema_pseudo_dice
+   */
+  public record BestMetric(String name, Double value, Integer epoch) {}
+
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Checkpoints(@JsonProperty("final") String finalCheckpoint, String best, String latest) {}
 }

@@ -40,11 +40,17 @@ class FineTuneRequestedDefaultsTest {
     FineTuneRequested filled = request.withDefaults();
     JsonNode json = EventJson.mapper().valueToTree(filled);
     schemaDefaults().forEach((pointer, value) -> {
-      if (!pointer.equals("/optimizer/initialLr") && !pointer.equals("/task")) {
+      if (!pointer.equals("/optimizer/initialLr") && !pointer.equals("/optimizer/momentum") && !pointer.equals("/task")) {
         assertThat(Examples.sameJson(json.at(pointer), value)).as("%s: %s vs schema %s", pointer, json.at(pointer), value).isTrue();
       }
     });
     assertThat(filled.optimizer().initialLr()).isEqualTo(1e-3);
+    assertThat(filled.optimizer().momentum()).as("AdamW's beta1").isEqualTo(0.9);
+    FineTuneRequested sgd = new FineTuneRequested(null, Task.CLASSIFICATION, "d/", null, null, null, null, null, null,
+        null, null, null, null, new FineTuneRequested.Classification(null, null,
+            FineTuneRequested.Classification.Optimizer.SGD, null, null, null)).withDefaults();
+    assertThat(sgd.optimizer().momentum()).isEqualTo(0.99);
+    assertThat(sgd.optimizer().initialLr()).isEqualTo(1e-2);
     assertThat(filled.earlyStopping())
         .isEqualTo(new FineTuneRequested.EarlyStopping(FineTuneRequested.EarlyStopping.Metric.BALANCED_ACCURACY, 5, 0.0));
     assertThat(filled.classification().head().skips()).isEmpty();

@@ -67,7 +67,7 @@ class ExporterTests {
         String model = "s3://" + bucket + "/jobs/" + modelJob + "/model/";
         return new TrainingCompleted(jobId, request, model,
                 new TrainingCompleted.Checkpoints(model + "fold_0/checkpoint_final.pth", null, null),
-                0.4715, 0.47, null, 1, false, 12.5, "cpu()");
+                0.4715, 0.47, null, 1, false, 12.5, "cpu()", new TrainingCompleted.BestMetric("ema_pseudo_dice", 0.4715, 0));
     }
 
     private static void publish(TopicClient topics, TrainingCompleted event) {

@@ -62,7 +62,7 @@ class PipelineIT {
     static LocalPlatform platform;
 
     @BeforeAll
-    static void start() {
+    static void start() throws java.io.IOException {
         root = Path.of(System.getProperty("nnft.repo.root", "../..")).toAbsolutePath().normalize();
         platform = LocalPlatform.start(root, data, false, "nnft", LocalPlatform.ALL_SERVICES,
                 Map.of("nnft.gateway.api-keys", API_KEY, "nnft.trainer.worker-heap", "1g"));
@@ -70,6 +70,29 @@ class PipelineIT {
         store.uploadDirectory(root.resolve("demo/Dataset102_SynthB"), "datasets/Dataset102_SynthB");
         store.uploadDirectory(root.resolve("demo/pretrained/Dataset101_SynthA"), "models/Dataset101_SynthA");
         store.uploadDirectory(Path.of("src/test/resources/Dataset002_CTPair"), "datasets/Dataset002_CTPair");
+        uploadClassificationDataset(store);
+    }
+
+    /**
+     * A classification dataset without labelsTr: the demo's images, each labelled by which of its two
+     * structures is larger ("sphere" or "ellipsoid", counted in the demo's own label maps).
+     */
+    private static void uploadClassificationDataset(ObjectStore store) throws java.io.IOException {
+        Path demo = root.resolve("demo/Dataset102_SynthB");
+        String prefix = "datasets/Dataset103_SynthClasses/";
+        StringBuilder csv = new StringBuilder("case,label\n");
+        try (var labels = Files.list(demo.resolve("labelsTr"))) {
+            for (Path l : (Iterable<Path>) labels.sorted()::iterator) {
+                String id = l.getFileName().toString().replace(".nii.gz", "");
+                int[] voxels = io.nnft.imageio.Nifti.read(l).data().toInts();
+                long sphere = java.util.Arrays.stream(voxels).filter(v -> v == 1).count();
+                long ellipsoid = java.util.Arrays.stream(voxels).filter(v -> v == 2).count();
+                csv.append(id).append(sphere > ellipsoid ? ",sphere\n" : ",ellipsoid\n");
+                store.putFile(prefix + "imagesTr/" + id + "_0000.nii.gz", demo.resolve("imagesTr/" + id + "_0000.nii.gz"));
+            }
+        }
+        store.putFile(prefix + "dataset.json", demo.resolve("dataset.json"));
+        store.put(prefix + "classification.csv", csv.toString().getBytes(StandardCharsets.UTF_8), "text/csv");
     }
 
     @AfterAll
@@ -100,6 +123,11 @@ class PipelineIT {
                  "seed": 7, "budget": {"epochs": 2, "iterationsPerEpoch": 3, "validationIterations": 1},
                  "freeze": {"policy": "encoder"}, "export": {"checkpoint": "final"}}""");
         try (TopicClient topics = new TopicClient(platform.bootstrapServers())) {
+            // The same request published twice more (a producer retrying, a redelivery): still one job.
+            byte[] request = awaitOne(topics, EventType.FINE_TUNE_REQUESTED, jobId).value();
+            for (int i = 0; i < 2; i++) {
+                topics.publish(EventType.FINE_TUNE_REQUESTED.topic(), jobId, request);
+            }
             PlansReady plans = CODEC.decode(awaitOne(topics, EventType.PLANS_READY, jobId).value(), PlansReady.class);
             assertThat(plans.plansTransferred()).isTrue();
             awaitOne(topics, EventType.PREPROCESSING_COMPLETED, jobId);
@@ -121,6 +149,15 @@ class PipelineIT {
             ObjectStore store = platform.store();
             store.download(store.locate(completed.checkpoints().finalCheckpoint()).key(), checkpointFile);
             assertEncoderReproducesTheTrainedNetwork(NnUNetCheckpoint.read(checkpointFile), encoderFile);
+
+            // Three requests, one job: planning and preprocessing ran for each (idempotent outputs, at least once),
+            // the trainer trained once (one claim) and one TrainingCompleted and one EncoderExported came out.
+            topics.await(EventType.PREPROCESSING_COMPLETED.topic(), r -> jobId.equals(r.key()), 3, WAIT);
+            Thread.sleep(3000); // the trainer takes in the last duplicate
+            assertThat(topics.readAll(EventType.TRAINING_COMPLETED.topic(), r -> jobId.equals(r.key()))).hasSize(1);
+            assertThat(topics.readAll(EventType.ENCODER_EXPORTED.topic(), r -> jobId.equals(r.key()))).hasSize(1);
+            assertThat(store.list("jobs/" + jobId + "/claims/")).extracting(o -> o.key())
+                    .containsExactly("jobs/" + jobId + "/claims/attempt-1.json");
         }
     }
 
@@ -143,6 +180,107 @@ class PipelineIT {
                 assertThat(max).as("skip %d max |diff|", s).isLessThan(1e-5f);
             }
         }
+    }
+
+    @Test
+    void aClassifierIsTrainedOnThePretrainedEncoderAndExportedWithItsHead() throws Exception {
+        String jobId = submit("""
+                {"jobId": "it-classify-1", "task": "classification",
+                 "dataset": "s3://nnft/datasets/Dataset103_SynthClasses/",
+                 "pretrained": "s3://nnft/models/Dataset101_SynthA/fold_all/checkpoint_final.pth",
+                 "configuration": "3d_fullres", "fold": 0, "seed": 7,
+                 "budget": {"epochs": 2, "iterationsPerEpoch": 2},
+                 "optimizer": {"initialLr": 1e-3, "encoderLrFactor": 0.1},
+                 "earlyStopping": {"metric": "balanced_accuracy", "patience": 20},
+                 "freeze": {"policy": "encoder", "schedule": [{"epoch": 1, "unfreezePrefixes": [""]}]},
+                 "classification": {"labelsFile": "classification.csv",
+                                    "head": {"hiddenUnits": [16], "dropout": 0.1}, "crop": "center"}}""");
+        try (TopicClient topics = new TopicClient(platform.bootstrapServers())) {
+            PlansReady plans = CODEC.decode(awaitOne(topics, EventType.PLANS_READY, jobId).value(), PlansReady.class);
+            // the encoder's preprocessing: the pretrained model's plans, taken from the folder above its checkpoint
+            assertThat(plans.plansTransferred()).isTrue();
+            ObjectStore store = platform.store();
+            JsonNode transferred = MAPPER.readTree(store.getBytes(store.locate(plans.plans()).key()));
+            JsonNode pretrained = MAPPER.readTree(root.resolve("demo/pretrained/Dataset101_SynthA/plans.json").toFile());
+            assertThat(transferred.path("configurations").path("3d_fullres"))
+                    .isEqualTo(pretrained.path("configurations").path("3d_fullres"));
+            awaitOne(topics, EventType.PREPROCESSING_COMPLETED, jobId);
+            List<io.nnft.events.TrainingProgress> progress = awaitUnlessFailed(topics, EventType.TRAINING_PROGRESS, jobId, 2)
+                    .stream()
+                    .map(r -> CODEC.decode(r.value(), io.nnft.events.TrainingProgress.class)).toList();
+            assertThat(progress.get(0).metrics()).containsKeys("train_loss", "val_loss", "accuracy", "balanced_accuracy",
+                    "auc", "confusion/ellipsoid/sphere", "lr", "encoder_lr");
+            TrainingCompleted completed = CODEC.decode(awaitUnlessFailed(topics, EventType.TRAINING_COMPLETED, jobId, 1)
+                    .get(0).value(), TrainingCompleted.class);
+            assertThat(completed.epochsRun()).isEqualTo(2);
+            assertThat(completed.request().task()).isEqualTo(io.nnft.events.Task.CLASSIFICATION);
+            assertThat(completed.finalMetrics()).containsKey("balanced_accuracy");
+            EncoderExported exported = CODEC.decode(awaitUnlessFailed(topics, EventType.ENCODER_EXPORTED, jobId, 1)
+                    .get(0).value(), EncoderExported.class);
+            assertThat(exported.task()).isEqualTo(io.nnft.events.Task.CLASSIFICATION);
+            assertThat(exported.artifacts()).extracting(EncoderExported.Artifact::name).contains("encoder.safetensors",
+                    "classifier.safetensors", "manifest.json", "classifier_model/classification.json",
+                    "classifier_model/fold_0/checkpoint_final.pth");
+
+            // The user's side: the classifier's weights by their presigned URL, the manifest from the bucket.
+            Path classifierFile = data.resolve("classifier.safetensors");
+            HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                            exported.artifact("classifier.safetensors").orElseThrow().url())).build(),
+                    HttpResponse.BodyHandlers.ofFile(classifierFile));
+            JsonNode manifest = MAPPER.readTree(store.getBytes(store.locate(
+                    exported.artifact("manifest.json").orElseThrow().key()).key()));
+            JsonNode classifier = manifest.path("classifier");
+            assertThat(classifier.path("classes").toString()).isEqualTo("[\"ellipsoid\",\"sphere\"]");
+            Map<String, NdArray> tensors = SafeTensors.read(classifierFile).tensors();
+            assertThat(tensors.keySet()).anyMatch(k -> k.startsWith("encoder.stages."));
+            List<String> head = tensors.keySet().stream().filter(k -> k.startsWith("head.")).toList();
+            assertThat(head).containsExactly("head.fc.0.weight", "head.fc.0.bias", "head.fc.1.weight", "head.fc.1.bias");
+            for (String k : head) {
+                long[] expected = MAPPER.convertValue(classifier.path("head_shapes").path(k), long[].class);
+                assertThat(tensors.get(k).shape()).as(k).containsExactly(expected);
+            }
+            assertThat(tensors.get("head.fc.1.weight").shape()).containsExactly(2, 16);
+            assertThat(tensors.get("head.fc.0.weight").shape()[1]).isEqualTo(classifier.path("head_in_features").asLong());
+            // the encoder part is the exported encoder, tensor for tensor
+            Map<String, NdArray> encoder = SafeTensors.read(downloadArtifact(store, exported, "encoder.safetensors"))
+                    .tensors();
+            assertThat(tensors.keySet()).containsAll(encoder.keySet());
+            assertThat(tensors).hasSize(encoder.size() + 4);
+            for (String k : encoder.keySet()) {
+                assertThat(tensors.get(k).toFloats()).as(k).isEqualTo(encoder.get(k).toFloats());
+            }
+        }
+    }
+
+    /** {@code n} events of {@code type} for the job; a JobFailed for it ends the wait at once, with its reason. */
+    private static List<ConsumerRecord<String, byte[]>> awaitUnlessFailed(TopicClient topics, EventType type,
+                                                                         String jobId, int n) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            try {
+                return topics.await(type.topic(), r -> jobId.equals(r.key()), n, Duration.ofSeconds(5));
+            } catch (AssertionError notYet) {
+                List<ConsumerRecord<String, byte[]>> failed = List.of();
+                try {
+                    failed = topics.await(EventType.JOB_FAILED.topic(), r -> jobId.equals(r.key()), 1, Duration.ofMillis(500));
+                } catch (AssertionError none) {
+                    // not failed: keep waiting
+                }
+                if (!failed.isEmpty()) {
+                    throw new AssertionError("job " + jobId + " failed before " + type.eventName() + ": "
+                            + new String(failed.get(0).value(), StandardCharsets.UTF_8));
+                }
+                if (System.nanoTime() > deadline) {
+                    throw notYet;
+                }
+            }
+        }
+    }
+
+    private static Path downloadArtifact(ObjectStore store, EncoderExported exported, String name) {
+        Path file = data.resolve(exported.jobId() + "-" + name);
+        store.download(store.locate(exported.artifact(name).orElseThrow().key()).key(), file);
+        return file;
     }
 
     @Test

@@ -59,6 +59,79 @@ class PlannerTests {
         Files.copy(ct.resolve("imagesTr/ct_000_0000.nii.gz"), broken.resolve("imagesTr/ct_001_0001.nii.gz"));
         Files.copy(ct.resolve("dataset.json"), broken.resolve("dataset.json"));
         store.uploadDirectory(broken, "datasets/Dataset003_Broken");
+
+        // A classification dataset: the CT images without labelsTr, class labels per case, and a pretrained
+        // model whose plans are nnU-Net's plans of these images (given as one of its checkpoints).
+        Path cls = tmp.resolve("Dataset004_CTClasses");
+        Files.createDirectories(cls.resolve("imagesTr"));
+        for (String c : List.of("ct_000", "ct_001", "ct_002")) {
+            Files.copy(ct.resolve("imagesTr/" + c + "_0000.nii.gz"), cls.resolve("imagesTr/" + c + "_0000.nii.gz"));
+        }
+        Files.copy(ct.resolve("dataset.json"), cls.resolve("dataset.json"));
+        Files.writeString(cls.resolve("classification.csv"), "case,label\nct_000,benign\nct_001,malignant\nct_002,benign\n");
+        Files.writeString(cls.resolve("one_class.csv"), "case,label\nct_000,benign\nct_001,benign\nct_002,benign\n");
+        Files.writeString(cls.resolve("bad.csv"), "case,label\nct_000,benign\nct_009,malignant\nct_002\n");
+        store.uploadDirectory(cls, "datasets/Dataset004_CTClasses");
+        store.putFile("models/CTPretrained/plans.json", Path.of("src/test/resources/ct_nnUNetPlans.json"));
+    }
+
+    private static FineTuneRequested classification(String jobId, String labelsFile, boolean pretrained) throws IOException {
+        String json = "{\"jobId\":\"" + jobId + "\",\"task\":\"classification\","
+                + "\"dataset\":\"datasets/Dataset004_CTClasses/\","
+                + (pretrained ? "\"pretrained\":\"models/CTPretrained/fold_0/checkpoint_final.pth\"," : "")
+                + "\"classification\":{\"labelsFile\":\"" + labelsFile + "\"}}";
+        return io.nnft.events.EventJson.mapper().readValue(json, FineTuneRequested.class);
+    }
+
+    @Test
+    void aClassificationDatasetWithoutSegmentationsTakesThePretrainedPlans() throws IOException {
+        try (TopicClient topics = new TopicClient(RealKafkaAndS3.bootstrapServers())) {
+            publish(topics, classification("cls-plan-1", "classification.csv", true));
+            PlansReady ready = CODEC.decode(awaitOne(topics, EventType.PLANS_READY, "cls-plan-1").value(), PlansReady.class);
+            assertThat(ready.numTrainingCases()).isEqualTo(3);
+            assertThat(ready.plansTransferred()).isTrue();
+            ObjectStore store = RealKafkaAndS3.store();
+            JsonNode plans = MAPPER.readTree(store.getBytes(store.locate(ready.plans()).key()));
+            JsonNode pretrained = MAPPER.readTree(Path.of("src/test/resources/ct_nnUNetPlans.json").toFile());
+            // spacing, normalization, transpose and intensity statistics are the encoder's, not re-planned
+            assertThat(plans.path("configurations")).isEqualTo(pretrained.path("configurations"));
+            assertThat(plans.path("transpose_forward")).isEqualTo(pretrained.path("transpose_forward"));
+            assertThat(plans.path("foreground_intensity_properties_per_channel"))
+                    .isEqualTo(pretrained.path("foreground_intensity_properties_per_channel"));
+            assertThat(plans.path("dataset_name").asText()).isEqualTo("Dataset004_CTClasses");
+            // the checked labels travel with the plans for the preprocessor to carry on
+            assertThat(new String(store.getBytes("jobs/cls-plan-1/plans/classification.csv"), StandardCharsets.UTF_8))
+                    .contains("ct_001,malignant");
+        }
+    }
+
+    @Test
+    void badClassLabelsFailTheJobNamingFileAndLineAndTheConsumerGoesOn() throws IOException {
+        try (TopicClient topics = new TopicClient(RealKafkaAndS3.bootstrapServers())) {
+            publish(topics, classification("cls-bad-csv-1", "bad.csv", true));
+            publish(topics, classification("cls-one-class-1", "one_class.csv", false));
+            publish(topics, classification("cls-no-csv-1", "missing.csv", false));
+            publish(topics, classification("cls-after-bad-1", "classification.csv", false));
+
+            JobFailed bad = CODEC.decode(awaitOne(topics, EventType.JOB_FAILED, "cls-bad-csv-1").value(), JobFailed.class);
+            String csv = "s3://" + RealKafkaAndS3.store().bucket() + "/datasets/Dataset004_CTClasses/bad.csv";
+            assertThat(bad.reason()).contains(csv + " line 3").contains("ct_009");
+            assertThat(bad.problemList()).extracting(p -> p.where())
+                    .containsExactly(csv + " line 3", csv + " line 4");
+            assertThat(bad.problemList().get(1).found()).contains("1 field(s)");
+            assertThat(bad.retriable()).isFalse();
+
+            JobFailed oneClass = CODEC.decode(awaitOne(topics, EventType.JOB_FAILED, "cls-one-class-1").value(),
+                    JobFailed.class);
+            assertThat(oneClass.reason()).contains("one_class.csv").contains("at least 2 classes");
+            JobFailed missing = CODEC.decode(awaitOne(topics, EventType.JOB_FAILED, "cls-no-csv-1").value(),
+                    JobFailed.class);
+            assertThat(missing.problemList()).anySatisfy(p -> assertThat(p.where()).isEqualTo("/classification/labelsFile"));
+            // without a pretrained model a classification dataset is planned from its own fingerprint
+            PlansReady after = CODEC.decode(awaitOne(topics, EventType.PLANS_READY, "cls-after-bad-1").value(),
+                    PlansReady.class);
+            assertThat(after.plansTransferred()).isFalse();
+        }
     }
 
     private static void publish(TopicClient topics, FineTuneRequested request) {

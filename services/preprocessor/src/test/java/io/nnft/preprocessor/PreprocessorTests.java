@@ -45,6 +45,51 @@ class PreprocessorTests {
         copyTree(Path.of("src/test/resources/Dataset001_CT"), broken);
         Files.write(broken.resolve("imagesTr/ct_001_0000.nii.gz"), "this is not a volume".getBytes(StandardCharsets.UTF_8));
         store.uploadDirectory(broken, "datasets/Dataset004_Corrupt");
+        // A classification dataset: the same images, no labelsTr; the planner's checked labels beside the plans.
+        Path cls = tmp.resolve("Dataset005_CTClasses");
+        copyTree(Path.of("src/test/resources/Dataset001_CT"), cls);
+        try (var labels = Files.list(cls.resolve("labelsTr"))) {
+            for (Path p : (Iterable<Path>) labels::iterator) {
+                Files.delete(p);
+            }
+        }
+        Files.delete(cls.resolve("labelsTr"));
+        store.uploadDirectory(cls, "datasets/Dataset005_CTClasses");
+        store.putFile("plans/ctcls/nnUNetPlans.json", Path.of("src/test/resources/ct_nnUNetPlans.json"));
+        store.put("plans/ctcls/classification.csv", "case,label\nct_000,a\nct_001,b\nct_002,a\n"
+                .getBytes(StandardCharsets.UTF_8), "text/csv");
+    }
+
+    @Test
+    void preprocessesAClassificationDatasetWithoutSegmentationsAndCarriesItsLabels() throws IOException {
+        ObjectStore store = RealKafkaAndS3.store();
+        String bucket = store.bucket();
+        FineTuneRequested request = io.nnft.events.EventJson.mapper().readValue("{\"jobId\":\"prep-cls-1\","
+                + "\"task\":\"classification\",\"dataset\":\"s3://" + bucket + "/datasets/Dataset005_CTClasses/\"}",
+                FineTuneRequested.class).withDefaults();
+        PlansReady ready = new PlansReady("prep-cls-1", request, "Dataset005_CTClasses",
+                "s3://" + bucket + "/plans/ctcls/nnUNetPlans.json",
+                "s3://" + bucket + "/datasets/Dataset005_CTClasses/dataset.json", null, request.configuration(), 3, true);
+        try (TopicClient topics = new TopicClient(RealKafkaAndS3.bootstrapServers())) {
+            topics.publish(EventType.PLANS_READY.topic(), "prep-cls-1", CODEC.encode(ready));
+            PreprocessingCompleted done = awaitCompleted(topics, "prep-cls-1", 1);
+            assertThat(done.numCases()).isEqualTo(3);
+            String prefix = store.locate(done.preprocessed()).prefix();
+            // the image data does not depend on the labels: nnU-Net's own array of this case
+            float[] ours = Npy.read(store.get(prefix + "ct_000.npy"), "ct_000.npy").toFloats();
+            float[] theirs = Npy.read(Path.of("src/test/resources/ct_000_3d_fullres_data.npy")).toFloats();
+            assertThat(ours).hasSameSizeAs(theirs);
+            for (int i = 0; i < ours.length; i++) {
+                assertThat(Math.abs(ours[i] - theirs[i])).as("voxel %d", i).isLessThan(1e-3f);
+            }
+            // without a segmentation the label map only marks the nonzero crop, as nnU-Net's inference path
+            int[] seg = Npy.read(store.get(prefix + "ct_000_seg.npy"), "ct_000_seg.npy").toInts();
+            assertThat(seg).contains(0);
+            assertThat(java.util.Arrays.stream(seg).filter(v -> v != 0 && v != -1).toArray()).isEmpty();
+            assertThat(store.list(prefix + "gt_segmentations/")).isEmpty();
+            assertThat(new String(store.getBytes(prefix + "classification.csv"), StandardCharsets.UTF_8))
+                    .isEqualTo("case,label\nct_000,a\nct_001,b\nct_002,a\n");
+        }
     }
 
     private static void copyTree(Path from, Path to) throws IOException {

@@ -37,4 +37,24 @@ public final class TestData {
         }
         return dir;
     }
+
+    /**
+     * The same cases as a classification set: {@link #preprocessed} plus a classification.csv giving the cases
+     * alternately classes "absent" and "present" (what the classifier learns does not matter to the service).
+     */
+    public static Path classification(Path dir) throws IOException {
+        preprocessed(dir);
+        List<String> ids;
+        try (var files = Files.list(dir)) {
+            ids = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json")
+                    && !n.equals("dataset.json") && !n.equals("nnUNetPlans.json"))
+                    .map(n -> n.substring(0, n.length() - ".json".length())).sorted().toList();
+        }
+        StringBuilder csv = new StringBuilder("case,label\n");
+        for (int i = 0; i < ids.size(); i++) {
+            csv.append(ids.get(i)).append(i % 2 == 0 ? ",absent\n" : ",present\n");
+        }
+        Files.writeString(dir.resolve("classification.csv"), csv);
+        return dir;
+    }
 }

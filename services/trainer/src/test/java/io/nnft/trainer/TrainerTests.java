@@ -49,6 +49,8 @@ class TrainerTests {
     private static final EventCodec CODEC = new EventCodec("/nnft/test");
     private static final Duration WAIT = Duration.ofSeconds(150);
     private static final String PRE = "fixtures/synthetic/preprocessed/3d_fullres/";
+    private static final String PRE_CLS = "fixtures/synthetic-cls/preprocessed/3d_fullres/";
+    private static final String PRE_NO_LABELS = "fixtures/synthetic-nolabels/preprocessed/3d_fullres/";
 
     @TempDir
     static Path tmp;
@@ -63,6 +65,86 @@ class TrainerTests {
         Path work = org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("nnft.trainer.work-dir", Path.class);
         io.nnft.services.common.WorkDirs.deleteRecursively(work);
         RealKafkaAndS3.store().uploadDirectory(TestData.preprocessed(tmp.resolve("pre")), PRE);
+        RealKafkaAndS3.store().uploadDirectory(TestData.classification(tmp.resolve("pre-cls")), PRE_CLS);
+    }
+
+    static PreprocessingCompleted classificationEvent(String jobId, int epochs, String prefix) throws IOException {
+        String b = "s3://" + RealKafkaAndS3.store().bucket() + "/";
+        FineTuneRequested r = io.nnft.events.EventJson.mapper().readValue("{\"jobId\":\"" + jobId + "\","
+                + "\"task\":\"classification\",\"dataset\":\"" + b + "datasets/Dataset001_Synthetic/\","
+                + "\"fold\":\"all\",\"seed\":7,\"budget\":{\"epochs\":" + epochs + ",\"iterationsPerEpoch\":2},"
+                + "\"optimizer\":{\"initialLr\":1e-3,\"encoderLrFactor\":0.1},"
+                + "\"earlyStopping\":{\"metric\":\"auc\",\"patience\":50},"
+                + "\"classification\":{\"head\":{\"hiddenUnits\":[8],\"dropout\":0.1},\"crop\":\"center\"}}",
+                FineTuneRequested.class);
+        return new PreprocessingCompleted(jobId, r, b + prefix + "nnUNetPlans.json", b + prefix + "dataset.json",
+                b + prefix, null, Configuration.THREE_D_FULLRES, 3, 1L, 1.0);
+    }
+
+    @Test
+    void aClassificationJobTrainsTheClassifierWithClassificationMetrics() throws IOException {
+        ObjectStore store = RealKafkaAndS3.store();
+        String id = "train-cls-1";
+        try (TopicClient topics = new TopicClient(RealKafkaAndS3.bootstrapServers())) {
+            topics.publish(EventType.PREPROCESSING_COMPLETED.topic(), id, CODEC.encode(classificationEvent(id, 2, PRE_CLS)));
+            TrainingCompleted done = CODEC.decode(await(topics, EventType.TRAINING_COMPLETED, id, 1).get(0).value(),
+                    TrainingCompleted.class);
+            List<TrainingProgress> progress = await(topics, EventType.TRAINING_PROGRESS, id, 2).stream()
+                    .map(r -> CODEC.decode(r.value(), TrainingProgress.class)).toList();
+            assertThat(progress).extracting(TrainingProgress::epoch).containsExactly(0, 1);
+            for (TrainingProgress p : progress) {
+                assertThat(p.metrics()).containsKeys("train_loss", "val_loss", "accuracy", "balanced_accuracy", "auc",
+                        "confusion/absent/absent", "confusion/absent/present", "confusion/present/absent",
+                        "confusion/present/present", "lr", "encoder_lr", "epoch_time_s");
+                assertThat(p.metrics()).doesNotContainKey("ema_pseudo_dice");
+                // fold "all" validates on the 3 training cases: 2 "absent", 1 "present"
+                assertThat(p.metrics().get("confusion/absent/absent") + p.metrics().get("confusion/absent/present"))
+                        .isEqualTo(2.0);
+                assertThat(p.metrics().get("confusion/present/absent") + p.metrics().get("confusion/present/present"))
+                        .isEqualTo(1.0);
+                assertThat(p.metrics().get("accuracy")).isBetween(0.0, 1.0);
+            }
+            // differential learning rates: the encoder's is the head's x 0.1 / 10 (headLrFactor 10 by default)
+            assertThat(progress.get(0).metrics().get("encoder_lr") / progress.get(0).metrics().get("lr"))
+                    .isCloseTo(0.01, org.assertj.core.api.Assertions.within(1e-9));
+            assertThat(done.epochsRun()).isEqualTo(2);
+            assertThat(done.bestEmaPseudoDice()).isNull();
+            assertThat(done.finalValidationDice()).isNull();
+            assertThat(done.finalMetrics()).containsKeys("balanced_accuracy", "auc");
+            // the monitored metric (earlyStopping.metric) at its best, as checkpoint_best holds it
+            assertThat(done.bestMetric().name()).isEqualTo("auc");
+            assertThat(done.bestMetric().epoch()).isBetween(0, 1);
+            assertThat(done.bestMetric().value()).isEqualTo(progress.get(done.bestMetric().epoch()).metrics().get("auc"));
+            assertThat(done.checkpoints().finalCheckpoint()).endsWith("jobs/" + id + "/model/fold_all/checkpoint_final.pth");
+            assertThat(done.checkpoints().latest()).endsWith("fold_all/checkpoint_latest.pth");
+
+            Path model = tmp.resolve(id);
+            store.downloadPrefix("jobs/" + id + "/model/", model);
+            NnUNetCheckpoint ckpt = NnUNetCheckpoint.read(model.resolve("fold_all/checkpoint_final.pth"));
+            assertThat(ckpt.currentEpoch()).isEqualTo(2);
+            assertThat(ckpt.canonicalWeights()).containsKeys("encoder.stages.0.0.convs.0.conv.weight",
+                    "head.fc.0.weight", "head.fc.1.weight");
+            assertThat(ckpt.canonicalWeights().get("head.fc.1.weight").shape()).containsExactly(2, 8);
+            for (String f : new String[] {"plans.json", "dataset.json", "classification.json", "fold_all/training_log.json",
+                    "fold_all/progress.png"}) {
+                assertThat(model.resolve(f)).as(f).isRegularFile();
+            }
+            assertThat(state(id).status()).isEqualTo(JobState.Status.COMPLETED);
+        }
+    }
+
+    @Test
+    void aClassificationJobWithoutItsLabelsFailsNamingTheFile() throws IOException {
+        RealKafkaAndS3.store().uploadDirectory(tmp.resolve("pre"), PRE_NO_LABELS);
+        String id = "train-cls-nolabels-1";
+        try (TopicClient topics = new TopicClient(RealKafkaAndS3.bootstrapServers())) {
+            topics.publish(EventType.PREPROCESSING_COMPLETED.topic(), id,
+                    CODEC.encode(classificationEvent(id, 2, PRE_NO_LABELS)));
+            JobFailed failed = CODEC.decode(await(topics, EventType.JOB_FAILED, id, 1).get(0).value(), JobFailed.class);
+            assertThat(failed.stage()).isEqualTo(JobFailed.Stage.TRAINING);
+            assertThat(failed.reason()).contains("classification.csv");
+            assertThat(failed.retriable()).isFalse();
+        }
     }
 
     static PreprocessingCompleted event(String jobId, int epochs, FineTuneRequested.Optimizer optimizer) {
@@ -121,6 +203,8 @@ class TrainerTests {
             assertThat(done.wallTimeSeconds()).isPositive();
             assertThat(done.request().budget().epochs()).isEqualTo(2);
             assertThat(done.bestEmaPseudoDice()).isNotNull();
+            assertThat(done.bestMetric().name()).isEqualTo("ema_pseudo_dice");
+            assertThat(done.bestMetric().value()).isEqualTo(done.bestEmaPseudoDice());
             assertThat(done.finalMetrics()).containsKeys("train_loss", "ema_pseudo_dice");
             // the real final validation (gt_segmentations/ came with the preprocessed folder), not the pseudo-Dice
             assertThat(done.finalValidationDice()).isNotNull().isBetween(0.0, 1.0);

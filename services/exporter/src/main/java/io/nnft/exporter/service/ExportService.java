@@ -1,12 +1,16 @@
 package io.nnft.exporter.service;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nnft.checkpoint.NnUNetCheckpoint;
 import io.nnft.events.EncoderExported;
 import io.nnft.events.FineTuneRequested;
 import io.nnft.events.FineTuneRequested.Export.Checkpoint;
 import io.nnft.events.Problem;
+import io.nnft.events.Task;
 import io.nnft.events.TrainingCompleted;
+import io.nnft.export.ClassifierExport;
 import io.nnft.export.EncoderExporter;
 import io.nnft.export.ExportException;
 import io.nnft.export.ExportOptions;
@@ -41,6 +45,7 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class ExportService {
     private static final Logger LOG = Logger.getLogger(ExportService.class);
+    private static final ObjectMapper MAPPER = new ObjectMapper();
     /** SigV4 presigned URLs live at most 7 days. */
     static final Duration MAX_URL_EXPIRY = Duration.ofDays(7);
 
@@ -96,9 +101,13 @@ public class ExportService {
             Path local = work.dir().resolve(fileName(checkpoint.key()));
             store.download(checkpoint.key(), local);
             NnUNetCheckpoint ckpt = read(local, checkpoint, field);
+            boolean classifier = request.task() == Task.CLASSIFICATION;
+            ObjectNode classification = classifier ? classificationJson(event) : null;
             ExportResult result;
             try {
-                result = EncoderExporter.export(ckpt, checkpoint.uri(), work.dir().resolve("export"), options);
+                result = classifier
+                        ? ClassifierExport.export(ckpt, classification, checkpoint.uri(), work.dir().resolve("export"), options)
+                        : EncoderExporter.export(ckpt, checkpoint.uri(), work.dir().resolve("export"), options);
             } catch (ExportException e) {
                 throw new JobFailure("cannot export " + checkpoint.uri() + ": " + e.getMessage(),
                         List.of(new Problem(field, "a PlainConvUNet checkpoint whose plans describe its weights",
@@ -126,6 +135,24 @@ public class ExportService {
                     store.locate(prefix).uri(), artifacts, expiresAt));
             metrics.counter("nnft.exports", "checkpoint", which.name().toLowerCase(Locale.ROOT)).increment();
         }
+    }
+
+    /** The trainer's classification.json (classes, head) from the job's model folder. */
+    private ObjectNode classificationJson(TrainingCompleted event) {
+        String key = store.locate(event.modelFolder()).prefix() + ClassifierExport.CLASSIFICATION_JSON;
+        if (!store.exists(key)) {
+            throw new JobFailure("no " + ClassifierExport.CLASSIFICATION_JSON + " in the classifier's model folder "
+                    + event.modelFolder(), List.of(new Problem("/modelFolder", "a classifier model folder with "
+                    + ClassifierExport.CLASSIFICATION_JSON + " (classes, head)", "no object " + key)), false);
+        }
+        try {
+            if (MAPPER.readTree(store.getBytes(key)) instanceof ObjectNode o) {
+                return o;
+            }
+        } catch (IOException e) {
+            // reported below
+        }
+        throw new JobFailure(store.locate(key).uri() + ": expected a JSON object describing the classifier");
     }
 
     private static NnUNetCheckpoint read(Path local, ObjectLocation checkpoint, String field) {

@@ -2,12 +2,14 @@ package io.nnft.planner.service;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nnft.dataset.ClassLabels;
 import io.nnft.dataset.DatasetProblem;
 import io.nnft.dataset.DatasetVerifier;
 import io.nnft.dataset.VerificationReport;
 import io.nnft.events.FineTuneRequested;
 import io.nnft.events.PlansReady;
 import io.nnft.events.Problem;
+import io.nnft.events.Task;
 import io.nnft.planner.config.PlannerConfig;
 import io.nnft.planning.CompatibilityReport;
 import io.nnft.planning.ExperimentPlanner;
@@ -29,6 +31,7 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.jboss.logging.Logger;
@@ -44,6 +47,8 @@ public class PlanningService {
     private static final Logger LOG = Logger.getLogger(PlanningService.class);
     private static final String JSON = "application/json";
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Where the checked class labels go next to the plans; the preprocessor carries them on. */
+    public static final String CLASSIFICATION_CSV = "classification.csv";
 
     private final ObjectStore store;
     private final EventPublisher publisher;
@@ -70,8 +75,14 @@ public class PlanningService {
                         "an nnU-Net raw dataset (dataset.json, imagesTr/, labelsTr/)",
                         "no objects below " + dataset.uri())), false);
             }
-            verify(raw, dataset);
-            Fingerprint fingerprint = new FingerprintExtractor(config.threads()).extract(RawFolderCases.open(raw));
+            boolean classification = request.task() == Task.CLASSIFICATION;
+            // a classifier needs class labels per case, not segmentations: labelsTr is optional then
+            boolean withoutSegmentations = classification && !Files.isDirectory(raw.resolve("labelsTr"));
+            verify(raw, dataset, withoutSegmentations);
+            byte[] classLabels = classification ? classLabels(request, dataset, raw) : null;
+            RawFolderCases cases = RawFolderCases.open(raw);
+            Fingerprint fingerprint = new FingerprintExtractor(config.threads())
+                    .extract(withoutSegmentations ? new ImageOnlyCases(cases) : cases);
             byte[] datasetJsonBytes = java.nio.file.Files.readAllBytes(raw.resolve("dataset.json"));
             ObjectNode datasetJson = (ObjectNode) MAPPER.readTree(datasetJsonBytes);
             String datasetName = PlannerInputs.defaultDatasetName(raw.resolve("dataset.json"), datasetJson);
@@ -87,6 +98,9 @@ public class PlanningService {
             store.put(prefix + "dataset_fingerprint.json", utf8(fingerprint.toJsonString()), JSON);
             store.put(prefix + "dataset.json", datasetJsonBytes, JSON);
             store.put(prefix + "nnUNetPlans.json", utf8(plans.toJsonString()), JSON);
+            if (classLabels != null) {
+                store.put(prefix + CLASSIFICATION_CSV, classLabels, "text/csv");
+            }
             LOG.infof("job %s: planned %s (%d cases) for %s", jobId, datasetName, fingerprint.numberOfCases(),
                     configuration);
             publisher.publish(new PlansReady(jobId, request, datasetName, store.locate(prefix + "nnUNetPlans.json").uri(),
@@ -99,13 +113,48 @@ public class PlanningService {
         }
     }
 
-    private void verify(Path raw, ObjectLocation dataset) throws IOException {
+    private void verify(Path raw, ObjectLocation dataset, boolean withoutSegmentations) throws IOException {
         VerificationReport report = new DatasetVerifier(config.threads(), config.maxBytesPerFile()).verify(raw);
-        if (!report.isOk()) {
-            List<Problem> problems = report.errors().stream().map(p -> toProblem(p, dataset)).toList();
+        List<DatasetProblem> errors = report.errors().stream()
+                .filter(p -> !(withoutSegmentations && isMissingSegmentation(p))).toList();
+        if (!errors.isEmpty()) {
+            List<Problem> problems = errors.stream().map(p -> toProblem(p, dataset)).toList();
             throw new JobFailure("dataset " + dataset.uri() + " failed verification with " + problems.size()
                     + " problem(s): " + problems.get(0), problems, false);
         }
+    }
+
+    /** The verifier's complaints about an absent labelsTr (the folder, or a case's label file). */
+    private static boolean isMissingSegmentation(DatasetProblem p) {
+        return p.what().equals("labelsTr folder") || p.what().startsWith("label file of case");
+    }
+
+    /**
+     * The request's per-case class labels, checked against the cases of imagesTr. {@code labelsFile} is relative
+     * to the dataset prefix unless it is a full {@code s3://} location (which must be inside our bucket).
+     */
+    private byte[] classLabels(FineTuneRequested request, ObjectLocation dataset, Path raw) throws IOException {
+        String labelsFile = request.classification().labelsFile();
+        ObjectLocation location = labelsFile.toLowerCase(java.util.Locale.ROOT).startsWith("s3://")
+                ? store.locate(labelsFile) : store.locate(dataset.prefix() + labelsFile);
+        if (!store.exists(location.key())) {
+            throw new JobFailure("no class labels at " + location.uri(), List.of(new Problem(
+                    "/classification/labelsFile", "a CSV of 'case,label' lines at " + location.uri()
+                    + " (relative to the dataset unless an s3:// location)", "no object " + location.key())), false);
+        }
+        byte[] csv = store.getBytes(location.key());
+        List<String> ids = io.nnft.dataset.RawDataset.open(raw).cases().stream().map(io.nnft.dataset.RawCase::id).toList();
+        ClassLabels.Parsed parsed = ClassLabels.parse(csv, location.uri(), ids);
+        if (!parsed.ok()) {
+            List<Problem> problems = parsed.problems().stream()
+                    .map(p -> new Problem(p.where(), p.expected(), p.found())).toList();
+            throw new JobFailure("class labels " + location.uri() + " are not usable: " + problems.get(0)
+                    + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more)" : ""), problems, false);
+        }
+        ClassLabels labels = parsed.labels();
+        LOG.infof("job %s: %d labelled cases in %d classes %s", request.jobId(), labels.cases().size(),
+                labels.numClasses(), labels.classNames());
+        return csv;
     }
 
     private static Problem toProblem(DatasetProblem p, ObjectLocation dataset) {
@@ -114,7 +163,7 @@ public class PlanningService {
 
     /** Takes over the pretrained plans; the compatibility report is stored whether or not they fit. */
     private Plans transfer(FineTuneRequested request, PlannerInputs inputs, String configuration, String prefix) {
-        ObjectLocation model = store.locate(request.pretrained());
+        ObjectLocation model = modelFolder(store.locate(request.pretrained()));
         String plansKey = model.resolve("plans.json");
         if (!store.exists(plansKey)) {
             throw new JobFailure("no pretrained plans at " + model.uri(), List.of(new Problem("/pretrained",
@@ -135,6 +184,24 @@ public class PlanningService {
                     + ": " + problems.size() + " mismatch(es)", problems, false);
         }
         return result.plans();
+    }
+
+    /**
+     * The model folder of a pretrained location: the folder itself, or for one checkpoint
+     * ({@code <model>/fold_N/checkpoint_*.pth}) the folder above its fold, where nnU-Net keeps plans.json.
+     */
+    static ObjectLocation modelFolder(ObjectLocation pretrained) {
+        String key = pretrained.key();
+        if (!key.endsWith(".pth")) {
+            return pretrained;
+        }
+        String folder = key.substring(0, key.lastIndexOf('/') + 1);
+        String withoutSlash = folder.isEmpty() ? "" : folder.substring(0, folder.length() - 1);
+        String last = withoutSlash.substring(withoutSlash.lastIndexOf('/') + 1);
+        if (last.startsWith("fold_")) {
+            folder = withoutSlash.substring(0, withoutSlash.lastIndexOf('/') + 1);
+        }
+        return new ObjectLocation(pretrained.bucket(), folder);
     }
 
     private static ObjectNode readObject(byte[] json, String key) {

@@ -4,6 +4,7 @@ import io.nnft.dataset.DatasetFormatException;
 import io.nnft.events.PlansReady;
 import io.nnft.events.PreprocessingCompleted;
 import io.nnft.events.Problem;
+import io.nnft.events.Task;
 import io.nnft.planning.Plans;
 import io.nnft.planning.PlansException;
 import io.nnft.preprocessing.io.CaseWriter;
@@ -54,6 +55,8 @@ public class PreprocessingService {
 
     /** Sub-folder of the preprocessed prefix with the reference labels, as nnU-Net names it. */
     static final String GT_SEGMENTATIONS = "gt_segmentations/";
+    /** A classification job's per-case labels, beside the preprocessed cases (libs/classification reads them). */
+    public static final String CLASSIFICATION_CSV = "classification.csv";
 
     public void preprocess(PlansReady ready) {
         String jobId = ready.jobId();
@@ -91,6 +94,9 @@ public class PreprocessingService {
             store.putFile(outPrefix + "dataset.json", out.resolve("dataset.json"));
             store.putFile(outPrefix + "nnUNetPlans.json", out.resolve("nnUNetPlans.json"));
             String splits = copySplits(ready, raw, outPrefix);
+            if (ready.request().withDefaults().task() == Task.CLASSIFICATION) {
+                copyClassLabels(ready, plansLocation, outPrefix);
+            }
             uploadReferences(rawDataset, outPrefix);
             long total = store.list(outPrefix).stream().mapToLong(ObjectInfo::size).sum();
             double seconds = (System.nanoTime() - t0) / 1e9;
@@ -149,6 +155,22 @@ public class PreprocessingService {
                         && !name.equals("dataset.json") && !name.equals("nnUNetPlans.json"))
                 .map(name -> name.substring(0, name.length() - ".json".length()))
                 .collect(Collectors.toSet());
+    }
+
+    /**
+     * A classifier's per-case labels, checked by the planner and stored next to the plans, go beside the
+     * preprocessed cases ({@code classification.csv}), where the trainer finds them in the folder it downloads.
+     * Without segmentations (no labelsTr) the cases are preprocessed as nnU-Net's inference path does: the
+     * {@code _seg.npy} then only marks the nonzero crop (0 inside, -1 outside).
+     */
+    private void copyClassLabels(PlansReady ready, ObjectLocation plans, String outPrefix) {
+        String key = plans.key().substring(0, plans.key().lastIndexOf('/') + 1) + CLASSIFICATION_CSV;
+        if (!store.exists(key)) {
+            throw new JobFailure("no class labels next to the plans at " + store.locate(key).uri(), List.of(new Problem(
+                    "/plans", "the planner's checked " + CLASSIFICATION_CSV + " beside " + plans.uri()
+                    + " (from the request's classification.labelsFile)", "no object " + key)), false);
+        }
+        store.put(outPrefix + CLASSIFICATION_CSV, store.getBytes(key), "text/csv");
     }
 
     /** nnU-Net keeps splits_final.json beside the preprocessed data; the request's or the dataset's. */

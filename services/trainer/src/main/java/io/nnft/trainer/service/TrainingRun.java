@@ -7,6 +7,7 @@ import io.nnft.events.JobCancelRequested;
 import io.nnft.events.JobFailed;
 import io.nnft.events.PreprocessingCompleted;
 import io.nnft.events.Problem;
+import io.nnft.events.Task;
 import io.nnft.events.TrainingCompleted;
 import io.nnft.events.TrainingProgress;
 import io.nnft.services.common.EventPublisher;
@@ -44,6 +45,8 @@ import org.jboss.logging.Logger;
 final class TrainingRun {
     private static final Logger LOG = Logger.getLogger(TrainingRun.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** A classification job's per-case labels, which the preprocessor puts beside the cases. */
+    static final String CLASSIFICATION_CSV = "classification.csv";
 
     /** How an attempt ended. */
     enum Outcome {
@@ -138,7 +141,8 @@ final class TrainingRun {
         WorkerSpec spec = new WorkerSpec(jobId, in.preprocessed().toString(), in.plans().toString(), configuration, fold,
                 model.toString(), in.pretrained() == null ? null : in.pretrained().toString(),
                 in.splits() == null ? null : in.splits().toString(), resume, job.cancelFile().toString(),
-                config.requireGpu(), settings);
+                config.requireGpu(), settings, WorkerSpecs.classification(request, in.labels() == null ? null
+                        : in.labels().toString()));
         Path specFile = dir.resolve("spec-attempt-" + claim.attempt() + ".json");
         MAPPER.writerWithDefaultPrettyPrinter().writeValue(specFile.toFile(), spec);
         Path log = dir.resolve("worker-attempt-" + claim.attempt() + ".log");
@@ -275,12 +279,27 @@ final class TrainingRun {
                 WorkerLine.optDouble(result, "bestEma"), WorkerLine.optDouble(result, "finalValidationDice"),
                 finalMetrics.isEmpty() ? null : finalMetrics, lastEpochIndex + 1,
                 result.path("stopReason").asText().equals("early_stopping"), wall,
-                result.path("device").asText(device == null ? "unknown" : device));
+                result.path("device").asText(device == null ? "unknown" : device), bestMetric(result));
         // Publish first, then record: a crash in between repeats the event (at-least-once), never loses it.
         publisher.publish(done);
         storage("finish " + jobId, () -> ledger.finish(claim, JobState.Status.COMPLETED, null, seconds));
         LOG.infof("job %s: completed after %d epochs in %.0f s on %s", jobId, lastEpochIndex + 1, wall, done.device());
         return Outcome.COMPLETED;
+    }
+
+    /**
+     * The monitored metric at its best: a classifier's {@code metric}/{@code bestMetric}, segmentation's EMA
+     * pseudo-Dice; null when no epoch reached one.
+     */
+    static TrainingCompleted.BestMetric bestMetric(JsonNode result) {
+        boolean classifier = result.hasNonNull("metric");
+        Double value = WorkerLine.optDouble(result, classifier ? "bestMetric" : "bestEma");
+        int epoch = result.path("bestEpoch").asInt(-1);
+        if (value == null || epoch < 0) {
+            return null;
+        }
+        return new TrainingCompleted.BestMetric(classifier ? result.get("metric").asText() : "ema_pseudo_dice", value,
+                epoch);
     }
 
     Outcome failed(String reason, boolean retriable, List<Problem> problems, double seconds) {
@@ -305,7 +324,8 @@ final class TrainingRun {
         return Outcome.CANCELLED;
     }
 
-    private record Inputs(Path preprocessed, Path plans, Path splits, Path pretrained) {
+    /** @param labels a classification job's classification.csv (beside the preprocessed cases), else null */
+    private record Inputs(Path preprocessed, Path plans, Path splits, Path pretrained, Path labels) {
     }
 
     /** Downloads the job's inputs once per replica (a marker file says they are complete). */
@@ -321,8 +341,9 @@ final class TrainingRun {
             pretrained = pretrainedKey.endsWith(".pth") ? pretrainedDir.resolve(Path.of(pretrainedKey).getFileName())
                     : pretrainedDir;
         }
+        Path labels = request.task() == Task.CLASSIFICATION ? preprocessed.resolve(CLASSIFICATION_CSV) : null;
         if (Files.exists(complete)) {
-            return new Inputs(preprocessed, plans, splits, pretrained);
+            return new Inputs(preprocessed, plans, splits, pretrained, labels);
         }
         WorkDirs.deleteRecursively(dir);
         Files.createDirectories(dir);
@@ -330,6 +351,12 @@ final class TrainingRun {
         if (storage("download " + pre.uri(), () -> store.downloadPrefix(pre.prefix(), preprocessed)).isEmpty()) {
             throw new JobFailure("no preprocessed data at " + pre.uri(), List.of(new Problem("/preprocessed",
                     "the preprocessor's output (<case>.npy, <case>_seg.npy, <case>.json)", "no objects")), false);
+        }
+        if (labels != null && !Files.isRegularFile(labels)) {
+            throw new JobFailure("no class labels at " + pre.uri() + CLASSIFICATION_CSV, List.of(new Problem(
+                    "/preprocessed", "a classification job's " + CLASSIFICATION_CSV + " (case,label) beside the "
+                    + "preprocessed cases, as the preprocessor writes it", "no object " + pre.prefix() + CLASSIFICATION_CSV)),
+                    false);
         }
         String plansKey = store.locate(event.plans()).key();
         storageRun("download " + plansKey, () -> store.download(plansKey, plans));
@@ -356,7 +383,7 @@ final class TrainingRun {
             }
         }
         Files.createFile(complete);
-        return new Inputs(preprocessed, plans, splits, pretrained);
+        return new Inputs(preprocessed, plans, splits, pretrained, labels);
     }
 
     private void uploadLog(Path log) {

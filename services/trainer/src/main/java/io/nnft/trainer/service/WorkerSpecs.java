@@ -19,20 +19,22 @@ public final class WorkerSpecs {
     public static WorkerSpec.Settings settings(FineTuneRequested request, int dataThreads) {
         FineTuneRequested r = request.withDefaults();
         List<Problem> problems = new ArrayList<>();
-        if (r.task() != Task.SEGMENTATION) {
-            problems.add(new Problem("/task", "segmentation (the trainer trains nnU-Net segmentation networks)",
-                    String.valueOf(r.task())));
-        }
+        boolean classification = r.task() == Task.CLASSIFICATION;
         FineTuneRequested.Optimizer o = r.optimizer();
-        if (o.encoderLrFactor() != null && o.encoderLrFactor() != 1.0) {
+        // the classifier has per-part learning rates; nnU-Net's segmentation loop has one
+        if (!classification && o.encoderLrFactor() != null && o.encoderLrFactor() != 1.0) {
             problems.add(new Problem("/optimizer/encoderLrFactor",
                     "1.0 (one LR for all parameters; per-part LR factors are not supported yet)",
                     String.valueOf(o.encoderLrFactor())));
         }
         FineTuneRequested.EarlyStopping es = r.earlyStopping();
-        if (es != null && es.metric() != FineTuneRequested.EarlyStopping.Metric.EMA_PSEUDO_DICE) {
+        if (!classification && es != null && es.metric() != FineTuneRequested.EarlyStopping.Metric.EMA_PSEUDO_DICE) {
             problems.add(new Problem("/earlyStopping/metric", "ema_pseudo_dice (the metric segmentation training monitors)",
                     String.valueOf(es.metric()).toLowerCase(java.util.Locale.ROOT)));
+        }
+        if (classification && es != null && es.metric() == FineTuneRequested.EarlyStopping.Metric.EMA_PSEUDO_DICE) {
+            problems.add(new Problem("/earlyStopping/metric", "balanced_accuracy, auc or val_loss (a classifier has no "
+                    + "pseudo-Dice)", "ema_pseudo_dice"));
         }
         if (!problems.isEmpty()) {
             throw new JobFailure("the trainer cannot run this request: " + problems.stream()
@@ -46,6 +48,29 @@ public final class WorkerSpecs {
                 o.weightDecay(), o.momentum(), b.checkpointEvery(), es == null ? null : es.patience(),
                 es == null || es.minDelta() == null ? 0 : es.minDelta(), r.seed() == null ? null : r.seed().longValue(),
                 false, dataThreads, freezePolicy(f), Boolean.TRUE.equals(f.keepNormTrainable()), schedule);
+    }
+
+    /**
+     * The classification block of the worker spec for a task=classification request, null for segmentation.
+     * {@code labelsCsv} is the job's local classification.csv.
+     */
+    public static WorkerSpec.Classification classification(FineTuneRequested request, String labelsCsv) {
+        FineTuneRequested r = request.withDefaults();
+        if (r.task() != Task.CLASSIFICATION) {
+            return null;
+        }
+        FineTuneRequested.Classification c = r.classification();
+        FineTuneRequested.Head h = c.head();
+        FineTuneRequested.EarlyStopping es = r.earlyStopping();
+        double[] weights = c.classWeights() == null ? null
+                : c.classWeights().stream().mapToDouble(Double::doubleValue).toArray();
+        return new WorkerSpec.Classification(labelsCsv, lower(c.optimizer()), r.optimizer().encoderLrFactor(),
+                c.headLrFactor(), lower(c.crop()), weights, lower(h.pooling()), h.skips(), h.dropout(), h.hiddenUnits(),
+                es == null ? "balanced_accuracy" : lower(es.metric()));
+    }
+
+    private static String lower(Enum<?> e) {
+        return e.name().toLowerCase(java.util.Locale.ROOT);
     }
 
     /** libs/training's policy strings: none | encoder | all-but-seg-head | prefixes:P1,P2. */

@@ -84,6 +84,9 @@ public final class TrainingWorker {
             return 3;
         }
         Path cancel = spec.cancelFile() == null ? null : Path.of(spec.cancelFile());
+        if (spec.trainsClassifier()) {
+            return ClassificationWork.run(spec, device.device(), line -> emit(out, line), cancel);
+        }
         try {
             TrainingResult r = Trainer.train(spec.inputs(), spec.trainingSettings(), new TrainingListener() {
                 @Override
@@ -139,7 +142,7 @@ public final class TrainingWorker {
         }
     }
 
-    private static ObjectNode error(String message, boolean retriable) {
+    static ObjectNode error(String message, boolean retriable) {
         ObjectNode e = WorkerLine.of(WorkerLine.ERROR);
         e.put("message", message);
         e.put("retriable", retriable);

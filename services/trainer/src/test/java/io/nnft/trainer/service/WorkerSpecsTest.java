@@ -30,7 +30,7 @@ class WorkerSpecsTest {
                 42, null);
         WorkerSpec.Settings s = WorkerSpecs.settings(r, 3);
         TrainingSettings t = new WorkerSpec("job-1", "/p", "/p/plans.json", "3d_fullres", "0", "/o", null, null, false,
-                null, false, s).trainingSettings();
+                null, false, s, null).trainingSettings();
         assertThat(t.epochs()).isEqualTo(30);
         assertThat(t.iterationsPerEpoch()).isEqualTo(20);
         assertThat(t.validationIterations()).isEqualTo(5);
@@ -75,7 +75,38 @@ class WorkerSpecsTest {
                 .hasMessageContaining("/optimizer/encoderLrFactor").hasMessageContaining("found 0.1")
                 .hasMessageContaining("/earlyStopping/metric").hasMessageContaining("found val_loss")
                 .satisfies(e -> assertThat(((JobFailure) e).retriable()).isFalse());
-        assertThatThrownBy(() -> WorkerSpecs.settings(request(null, null, null, null, null, Task.CLASSIFICATION), 1))
-                .hasMessageContaining("/task");
+    }
+
+    @Test
+    void aClassificationRequestKeepsItsDifferentialLearningRatesHeadAndMetric() throws Exception {
+        FineTuneRequested r = io.nnft.events.EventJson.mapper().readValue(java.nio.file.Path.of(
+                "../../schemas/examples/FineTuneRequested.classification.json").toFile(), FineTuneRequested.class);
+        WorkerSpec.Settings s = WorkerSpecs.settings(r, 1);
+        WorkerSpec.Classification c = WorkerSpecs.classification(r, "/p/classification.csv");
+        assertThat(WorkerSpecs.classification(request(null, null, null, null, null, null), "/x")).isNull();
+        WorkerSpec spec = new WorkerSpec("grade-cls-001", "/p", "/p/plans.json", "3d_fullres", "1", "/o", null, null,
+                false, null, false, s, c);
+        io.nnft.classification.ClassificationSettings cs = spec.classificationSettings();
+        assertThat(cs.initialLr()).isEqualTo(1e-3);
+        assertThat(cs.encoderLrFactor()).isEqualTo(0.1);
+        assertThat(cs.headLrFactor()).isEqualTo(10);
+        assertThat(cs.weightDecay()).isEqualTo(0.01);
+        assertThat(cs.optimizer()).isEqualTo(io.nnft.classification.ClassificationSettings.Optimizer.ADAMW);
+        assertThat(cs.crop()).isEqualTo(io.nnft.classification.ClassificationSettings.Crop.CENTER);
+        assertThat(cs.classWeights()).containsExactly(1.0, 2.5);
+        assertThat(cs.metric()).isEqualTo(io.nnft.classification.ClassificationMetric.AUC);
+        assertThat(cs.patience()).isEqualTo(10);
+        assertThat(cs.head().skips()).containsExactly(4);
+        assertThat(cs.head().hiddenUnits()).containsExactly(128);
+        assertThat(cs.head().dropout()).isEqualTo(0.2);
+        assertThat(cs.freeze().policy()).isEqualTo("encoder");
+        assertThat(cs.freeze().schedule()).hasSize(2);
+        assertThat(cs.epochs()).isEqualTo(60);
+        // the spec goes to the worker JVM as JSON and back unchanged
+        WorkerSpec back = new com.fasterxml.jackson.databind.ObjectMapper().readValue(
+                new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsBytes(spec), WorkerSpec.class);
+        assertThat(back.classification().labelsCsv()).isEqualTo("/p/classification.csv");
+        assertThat(back.classification().classWeights()).containsExactly(1.0, 2.5);
+        assertThat(back.trainsClassifier()).isTrue();
     }
 }
