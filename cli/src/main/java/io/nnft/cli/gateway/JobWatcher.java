@@ -75,7 +75,7 @@ public final class JobWatcher {
                 closeBar();
                 out.println("completed: " + e.path("epochsRun").asText("?") + " epoch(s)"
                         + (e.path("earlyStopped").asBoolean() ? " (early stop)" : "")
-                        + optional(", best EMA pseudo-Dice ", e.path("bestEmaPseudoDice"))
+                        + best(e)
                         + optional(", final validation Dice ", e.path("finalValidationDice")));
             }
             case "EncoderExported", "JobFailed" -> ended(job);
@@ -130,13 +130,23 @@ public final class JobWatcher {
     static String metricSummary(JsonNode metrics) {
         StringBuilder s = new StringBuilder();
         for (String name : new String[] {"ema_pseudo_dice", "mean_pseudo_dice", "train_loss", "val_loss",
-            "balanced_accuracy", "lr"}) {
+            "balanced_accuracy", "auc", "lr"}) {
             JsonNode v = metrics.path(name);
             if (v.isNumber()) {
                 s.append(s.length() == 0 ? "" : " ").append(name).append('=').append(String.format("%.4g", v.asDouble()));
             }
         }
         return s.toString();
+    }
+
+    /** Segmentation reports its best EMA pseudo-Dice, a classifier its monitored metric (bestMetric). */
+    static String best(JsonNode completed) {
+        JsonNode m = completed.path("bestMetric");
+        if (m.isObject() && !"ema_pseudo_dice".equals(m.path("name").asText())) {
+            return ", best " + m.path("name").asText() + " " + String.format("%.4g", m.path("value").asDouble())
+                    + " at epoch " + m.path("epoch").asInt();
+        }
+        return optional(", best EMA pseudo-Dice ", completed.path("bestEmaPseudoDice"));
     }
 
     private static String optional(String prefix, JsonNode value) {
