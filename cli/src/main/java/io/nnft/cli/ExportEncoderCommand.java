@@ -1,6 +1,9 @@
 package io.nnft.cli;
 
 import io.nnft.checkpoint.NnUNetCheckpoint;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nnft.export.ClassifierExport;
 import io.nnft.export.EncoderExporter;
 import io.nnft.export.ExportException;
 import io.nnft.export.ExportOptions;
@@ -17,7 +20,8 @@ import picocli.CommandLine.Option;
 /** {@code nnft export-encoder}: what the exporter service writes to jobs/&lt;id&gt;/export/, into a local folder. */
 @Command(name = "export-encoder", mixinStandardHelpOptions = true,
         description = "Export an nnU-Net checkpoint's encoder: encoder.safetensors, encoder.pth, manifest.json, "
-                + "nnunet_model/ and optionally classifier_starter.safetensors.")
+                + "nnunet_model/ and optionally classifier_starter.safetensors; of a classifier checkpoint also "
+                + "classifier.safetensors and classifier_model/.")
 public final class ExportEncoderCommand implements Callable<Integer> {
     @Option(names = "--checkpoint", required = true, description = "nnU-Net checkpoint (.pth)")
     Path checkpoint;
@@ -44,7 +48,10 @@ public final class ExportEncoderCommand implements Callable<Integer> {
         ExportResult result;
         try {
             ExportOptions options = new ExportOptions(job, checkpoint.toString(), classifierClasses, seed);
-            result = EncoderExporter.export(ckpt, checkpoint.toString(), output, options);
+            ObjectNode classification = classification(ckpt);
+            result = classification == null
+                    ? EncoderExporter.export(ckpt, checkpoint.toString(), output, options)
+                    : ClassifierExport.export(ckpt, classification, checkpoint.toString(), output, options);
         } catch (ExportException e) {
             throw new BadInputException(e.getMessage(), e);
         } catch (IOException e) {
@@ -56,5 +63,26 @@ public final class ExportEncoderCommand implements Callable<Integer> {
         System.out.println("exported " + result.manifest().path("encoder").path("tensors").asInt() + " encoder tensors ("
                 + result.manifest().path("encoder").path("parameters").asLong() + " parameters) to " + output);
         return 0;
+    }
+
+    /**
+     * A classifier's checkpoint (head.* tensors, written by {@code train --task classification}) is exported with
+     * its head, described by classification.json in its model folder (the checkpoint's grandparent); null for
+     * a segmentation checkpoint.
+     */
+    private ObjectNode classification(NnUNetCheckpoint ckpt) throws IOException {
+        boolean classifier = ckpt.canonicalWeights().keySet().stream()
+                .anyMatch(k -> k.startsWith(ClassifierExport.HEAD_PREFIX));
+        if (!classifier) {
+            return null;
+        }
+        Path parent = checkpoint.toAbsolutePath().getParent();
+        Path description = parent == null || parent.getParent() == null ? null
+                : parent.getParent().resolve(ClassifierExport.CLASSIFICATION_JSON);
+        if (description == null || !Files.isRegularFile(description)) {
+            throw new BadInputException("--checkpoint: a classifier checkpoint (head.* tensors) needs "
+                    + ClassifierExport.CLASSIFICATION_JSON + " of its model folder, found nothing at " + description);
+        }
+        return (ObjectNode) new ObjectMapper().readTree(description.toFile());
     }
 }

@@ -56,6 +56,18 @@ class ClassificationCommandsTest {
                     org.assertj.core.api.Assertions.within(1e-5));
         }
 
+        // the exported classifier (what the exporter service uploads) classifies exactly as the trained model
+        Path export = dir.resolve("export");
+        CliRun x = CliRun.run("export-encoder", "--checkpoint", model.resolve("fold_all/checkpoint_final.pth").toString(),
+                "--output", export.toString());
+        assertThat(x.exit()).as(x.err()).isZero();
+        assertThat(x.out()).contains("classifier.safetensors").contains("classifier_model/classification.json");
+        Path csvFromExport = dir.resolve("predictions_export.csv");
+        CliRun c2 = CliRun.run("classify", "--model", export.resolve("classifier_model").toString(), "--input",
+                raw.resolve("imagesTr").toString(), "--output", csvFromExport.toString());
+        assertThat(c2.exit()).as(c2.err()).isZero();
+        assertThat(Files.readAllLines(csvFromExport)).isEqualTo(rows);
+
         // labelsTr is optional for classification
         Path unlabelled = dir.resolve("Dataset202_NoLabels");
         Files.createDirectories(unlabelled.resolve("imagesTr"));
