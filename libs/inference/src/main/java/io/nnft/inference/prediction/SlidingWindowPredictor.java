@@ -173,13 +173,9 @@ public final class SlidingWindowPredictor {
                 NDArray x = scope.create(input, new Shape(dims));
                 NDArray sum = null;
                 for (PlainConvUNet net : networks) {
-                    NDArray prediction = forward(net, store, x);
+                    NDArray prediction = forwardInto(scope, net, store, x, null);
                     for (int[] axes : flips) {
-                        int[] nd = new int[axes.length];
-                        for (int i = 0; i < axes.length; i++) {
-                            nd[i] = axes[i] + 2;
-                        }
-                        prediction = prediction.add(forward(net, store, x.flip(nd)).flip(nd));
+                        prediction = prediction.add(forwardInto(scope, net, store, x, axes));
                     }
                     if (flips.length > 0) {
                         prediction = prediction.div(flips.length + 1);
@@ -191,6 +187,34 @@ public final class SlidingWindowPredictor {
                 }
                 return sum.toFloatArray();
             });
+        }
+    }
+
+    /**
+     * One forward (of {@code x} flipped over the spatial {@code axes}, flipped back; null = as it is) whose
+     * activations live in their own manager, freed before the next: a full-resolution network on a batch of
+     * 128^3 tiles holds gigabytes of them, and test-time mirroring runs eight forwards per batch. Only the
+     * logits move to {@code target}.
+     */
+    private static NDArray forwardInto(NDManager target, PlainConvUNet net, ParameterStore store, NDArray x,
+                                       int[] axes) {
+        int[] nd = null;
+        if (axes != null) {
+            nd = new int[axes.length];
+            for (int i = 0; i < axes.length; i++) {
+                nd[i] = axes[i] + 2;
+            }
+        }
+        try (NDManager activations = target.newSubManager()) {
+            // results of an op live in its input's manager: so every activation lands in this one
+            NDArray in = nd == null ? x.duplicate() : x.flip(nd);
+            in.attach(activations);
+            NDArray out = forward(net, store, in);
+            if (nd != null) {
+                out = out.flip(nd);
+            }
+            out.attach(target);
+            return out;
         }
     }
 
