@@ -14,15 +14,15 @@ import java.util.Set;
  * Writes a file through a temporary sibling and a move, so a reader (nnU-Net's predictor, a watcher)
  * never sees a half-written checkpoint and a crash leaves the previous file intact.
  */
-final class AtomicFiles {
+public final class AtomicFiles {
     private AtomicFiles() {
     }
 
-    interface Writer {
+    public interface Writer {
         void writeTo(Path tmp) throws IOException;
     }
 
-    static void write(Path target, Writer writer) throws IOException {
+    public static void write(Path target, Writer writer) throws IOException {
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();
         Files.createDirectories(dir);
@@ -37,6 +37,29 @@ final class AtomicFiles {
             }
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Deletes the temporary siblings ({@code .<name>*.tmp}) a process killed mid-write leaves in {@code dir}; the
+     * real files beside them are intact. For a resuming trainer, before it writes into its fold folder again.
+     */
+    public static void removeOrphanedTemporaries(Path dir) throws IOException {
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            for (Path p : files.toList()) {
+                String n = p.getFileName().toString();
+                if (n.startsWith(".") && n.endsWith(".tmp")) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    /** Copies {@code from} to {@code to} (creating its folder) unless they are the same file. */
+    public static void copy(Path from, Path to) throws IOException {
+        Files.createDirectories(to.toAbsolutePath().getParent());
+        if (!Files.exists(to) || !Files.isSameFile(from, to)) {
+            Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 

@@ -4,6 +4,7 @@ import io.nnft.dataset.ClassLabels;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nnft.checkpoint.AtomicFiles;
 import io.nnft.checkpoint.NnUNetCheckpoint;
 import io.nnft.network.NamedParameter;
 import io.nnft.network.Networks;
@@ -84,7 +85,7 @@ public final class ClassificationTrainer {
         Path foldDir = in.foldDirectory();
         Path latest = foldDir.resolve("checkpoint_latest.pth");
         Files.createDirectories(foldDir);
-        removeOrphanedTemporaries(foldDir);
+        AtomicFiles.removeOrphanedTemporaries(foldDir);
 
         NnUNetCheckpoint resumeFrom = null;
         if (in.resume()) {
@@ -111,8 +112,8 @@ public final class ClassificationTrainer {
         long seed = resumeFrom != null && resumeFrom.extras().get(ClassifierCheckpoints.SEED_KEY) instanceof Number n
                 ? n.longValue()
                 : s.seed() != null ? s.seed() : new java.util.Random().nextInt(Integer.MAX_VALUE);
-        copy(in.plans(), in.outputDir().resolve("plans.json"));
-        copy(datasetJsonFile, in.outputDir().resolve("dataset.json"));
+        AtomicFiles.copy(in.plans(), in.outputDir().resolve("plans.json"));
+        AtomicFiles.copy(datasetJsonFile, in.outputDir().resolve("dataset.json"));
 
         listener.message("fold " + in.fold() + ": " + fold.train().size() + " training cases, " + fold.val().size()
                 + " validation cases; classes " + classNames + "; seed " + seed + "; batch " + batchSize + ", patch "
@@ -298,24 +299,6 @@ public final class ClassificationTrainer {
             truth.add(labels.classNames().get(labels.indexOf(cases.get(i))));
         }
         ClassificationCsv.write(csv, labels.classNames(), ps, truth);
-    }
-
-    private static void removeOrphanedTemporaries(Path foldDir) throws IOException {
-        try (java.util.stream.Stream<Path> st = Files.list(foldDir)) {
-            for (Path p : st.toList()) {
-                String n = p.getFileName().toString();
-                if (n.startsWith(".") && n.endsWith(".tmp")) {
-                    Files.deleteIfExists(p);
-                }
-            }
-        }
-    }
-
-    private static void copy(Path from, Path to) throws IOException {
-        Files.createDirectories(to.toAbsolutePath().getParent());
-        if (!Files.exists(to) || !Files.isSameFile(from, to)) {
-            Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
-        }
     }
 
     private static double now() {

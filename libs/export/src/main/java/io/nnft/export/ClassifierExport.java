@@ -86,19 +86,7 @@ public final class ClassifierExport {
         Files.writeString(description, PythonJson.write(classification) + "\n");
         written.add(description);
 
-        List<ExportedFile> files = new ArrayList<>();
-        ObjectNode digests = manifest.putObject("files");
-        for (Path p : written) {
-            ExportedFile f = ExportedFile.of(dir, p);
-            files.add(f);
-            ObjectNode d = digests.putObject(f.name());
-            d.put("sha256", f.sha256());
-            d.put("size_bytes", f.sizeBytes());
-        }
-        Path manifestFile = dir.resolve(ExportManifest.FILE);
-        Files.writeString(manifestFile, PythonJson.write(manifest) + "\n");
-        files.add(ExportedFile.of(dir, manifestFile));
-        return new ExportResult(dir, files, manifest);
+        return EncoderExporter.finish(dir, written, manifest);
     }
 
     private static ObjectNode classifierSection(ObjectNode classification, Map<String, NdArray> classifier) {

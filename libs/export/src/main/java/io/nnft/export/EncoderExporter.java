@@ -79,6 +79,14 @@ public final class EncoderExporter {
             manifest.set("classifier_starter", starter.manifestSection());
         }
 
+        return finish(dir, written, manifest);
+    }
+
+    /**
+     * Records every written file's SHA-256 and size in the manifest's {@code files}, then writes manifest.json
+     * (last, so its digests cover everything else).
+     */
+    static ExportResult finish(Path dir, List<Path> written, ObjectNode manifest) throws IOException {
         List<ExportedFile> files = new ArrayList<>();
         ObjectNode digests = manifest.putObject("files");
         for (Path p : written) {

@@ -1,14 +1,13 @@
 package io.nnft.training;
 
+import io.nnft.checkpoint.AtomicFiles;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /**
@@ -53,20 +52,24 @@ public final class ProgressPlot {
         epochTime.addSeries("epoch duration", x, time);
         XYChart lrs = chart("learning rate");
         lrs.addSeries("learning rate", x, lr);
-        BufferedImage out = new BufferedImage(WIDTH, 3 * HEIGHT, BufferedImage.TYPE_INT_RGB);
+        writeStacked(file, List.of(losses, epochTime, lrs));
+    }
+
+    /** Charts of {@link #chart} stacked vertically into one PNG, written atomically. */
+    public static void writeStacked(Path file, List<XYChart> charts) throws IOException {
+        BufferedImage out = new BufferedImage(WIDTH, charts.size() * HEIGHT, BufferedImage.TYPE_INT_RGB);
         java.awt.Graphics2D g = out.createGraphics();
         int y = 0;
-        for (XYChart c : List.of(losses, epochTime, lrs)) {
+        for (XYChart c : charts) {
             g.drawImage(BitmapEncoder.getBufferedImage(c), 0, y, null);
             y += HEIGHT;
         }
         g.dispose();
-        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-        javax.imageio.ImageIO.write(out, "png", tmp.toFile());
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.write(file, tmp -> javax.imageio.ImageIO.write(out, "png", tmp.toFile()));
     }
 
-    private static XYChart chart(String title) {
+    /** One panel over epochs, in progress.png's size and style. */
+    public static XYChart chart(String title) {
         XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle("epoch").build();
         c.getStyler().setMarkerSize(3);
         return c;

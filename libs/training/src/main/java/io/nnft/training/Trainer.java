@@ -3,6 +3,7 @@ package io.nnft.training;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nnft.checkpoint.AtomicFiles;
 import io.nnft.checkpoint.NnUNetCheckpoint;
 import io.nnft.checkpoint.OptimizerState;
 import io.nnft.checkpoint.TrainingLog;
@@ -87,7 +88,7 @@ public final class Trainer {
         Path foldDir = in.foldDirectory();
         Path latest = foldDir.resolve("checkpoint_latest.pth");
         Files.createDirectories(foldDir);
-        removeOrphanedTemporaries(foldDir);
+        AtomicFiles.removeOrphanedTemporaries(foldDir);
 
         // ---- resume state
         NnUNetCheckpoint resumeFrom = null;
@@ -105,8 +106,8 @@ public final class Trainer {
         long seed = resumeFrom != null && resumeFrom.extras().get(SEED_KEY) != null
                 ? ((Number) resumeFrom.extras().get(SEED_KEY)).longValue()
                 : s.seed() != null ? s.seed() : s.deterministic() ? 12345L : new java.util.Random().nextInt(Integer.MAX_VALUE);
-        copy(in.plans(), in.outputDir().resolve("plans.json"));
-        copy(datasetJsonFile, in.outputDir().resolve("dataset.json"));
+        AtomicFiles.copy(in.plans(), in.outputDir().resolve("plans.json"));
+        AtomicFiles.copy(datasetJsonFile, in.outputDir().resolve("dataset.json"));
 
         if (s.epochs() < TrainingSettings.SHORT_SCHEDULE_WARNING_EPOCHS) {
             listener.message("WARNING: " + s.epochs() + " epochs is under nnU-Net's " + 1000 + " (and under "
@@ -302,25 +303,6 @@ public final class Trainer {
             out.add(names[i] == null ? Integer.toString(i) : names[i]);
         }
         return out;
-    }
-
-    /** A process killed while writing leaves its temporary sibling behind; the real files are intact. */
-    private static void removeOrphanedTemporaries(Path foldDir) throws IOException {
-        try (java.util.stream.Stream<Path> s = Files.list(foldDir)) {
-            for (Path p : s.toList()) {
-                String n = p.getFileName().toString();
-                if (n.startsWith(".") && n.endsWith(".tmp")) {
-                    Files.deleteIfExists(p);
-                }
-            }
-        }
-    }
-
-    private static void copy(Path from, Path to) throws IOException {
-        Files.createDirectories(to.toAbsolutePath().getParent());
-        if (!Files.exists(to) || !Files.isSameFile(from, to)) {
-            Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
-        }
     }
 
     private static double now() {
