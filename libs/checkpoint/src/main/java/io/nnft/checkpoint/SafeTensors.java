@@ -1,5 +1,6 @@
 package io.nnft.checkpoint;
 
+import io.nnft.imageio.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;

@@ -1,5 +1,6 @@
 package io.nnft.checkpoint;
 
+import io.nnft.imageio.AtomicFiles;
 import io.nnft.checkpoint.pickle.TorchPickler;
 import io.nnft.checkpoint.pickle.TorchZipReader;
 import io.nnft.checkpoint.pickle.TorchZipWriter;

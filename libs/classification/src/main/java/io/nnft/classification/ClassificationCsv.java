@@ -1,9 +1,9 @@
 package io.nnft.classification;
 
+import io.nnft.imageio.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 
@@ -39,12 +39,6 @@ public final class ClassificationCsv {
             }
             sb.append('\n');
         }
-        Path parent = csv.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        Path tmp = csv.resolveSibling("." + csv.getFileName() + ".tmp");
-        Files.writeString(tmp, sb.toString());
-        Files.move(tmp, csv, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.write(csv, tmp -> Files.writeString(tmp, sb));
     }
 }

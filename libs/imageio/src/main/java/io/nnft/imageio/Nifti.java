@@ -7,10 +7,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPInputStream;
@@ -112,14 +110,9 @@ public final class Nifti {
         }
         h.voxOffset = h.version == 2 ? NiftiHeaderCodec.NIFTI2_DATA_OFFSET : NiftiHeaderCodec.NIFTI1_DATA_OFFSET;
         byte[] header = NiftiHeaderCodec.encode(h);
-        Path abs = file.toAbsolutePath();
-        Path dir = abs.getParent();
-        if (dir != null) {
-            Files.createDirectories(dir);
-        }
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
-        try {
-            try (OutputStream out = create(tmp, file.getFileName().toString().endsWith(".gz"))) {
+        boolean gzip = file.getFileName().toString().endsWith(".gz");
+        AtomicFiles.write(file, tmp -> {
+            try (OutputStream out = create(tmp, gzip)) {
                 out.write(header);
                 ByteBuffer b = data.data();
                 byte[] chunk = new byte[Math.min(b.remaining(), 1 << 20)];
@@ -129,14 +122,7 @@ public final class Nifti {
                     out.write(chunk, 0, n);
                 }
             }
-            try {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        });
     }
 
     private static InputStream open(Path file) throws IOException {

@@ -90,12 +90,11 @@ public final class Npy {
     }
 
     public static void write(Path file, NdArray array) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (OutputStream out = Files.newOutputStream(tmp)) {
-            write(out, array);
-        }
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.write(file, tmp -> {
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                write(out, array);
+            }
+        });
     }
 
     public static void write(OutputStream out, NdArray array) throws IOException {

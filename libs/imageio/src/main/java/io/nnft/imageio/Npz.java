@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.ZipEntry;
@@ -37,15 +36,15 @@ public final class Npz {
 
     /** Writes arrays as {@code np.savez_compressed} does (deflated members {@code <key>.npy}), atomically. */
     public static void writeCompressed(Path file, Map<String, NdArray> arrays) throws IOException {
-        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-        try (ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
-            zip.setMethod(ZipOutputStream.DEFLATED);
-            for (Map.Entry<String, NdArray> e : arrays.entrySet()) {
-                zip.putNextEntry(new ZipEntry(e.getKey() + ".npy"));
-                Npy.write(zip, e.getValue());
-                zip.closeEntry();
+        AtomicFiles.write(file, tmp -> {
+            try (ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
+                zip.setMethod(ZipOutputStream.DEFLATED);
+                for (Map.Entry<String, NdArray> e : arrays.entrySet()) {
+                    zip.putNextEntry(new ZipEntry(e.getKey() + ".npy"));
+                    Npy.write(zip, e.getValue());
+                    zip.closeEntry();
+                }
             }
-        }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        });
     }
 }

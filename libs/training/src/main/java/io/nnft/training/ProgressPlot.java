@@ -1,6 +1,6 @@
 package io.nnft.training;
 
-import io.nnft.checkpoint.AtomicFiles;
+import io.nnft.imageio.AtomicFiles;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;

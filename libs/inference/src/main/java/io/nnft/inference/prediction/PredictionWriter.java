@@ -14,7 +14,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 
 /**
@@ -53,11 +52,7 @@ public final class PredictionWriter {
             bb.asShortBuffer().put(seg);
             data = new NdArray(DType.UINT16, shape, bb);
         }
-        Path parent = file.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        Path tmp = parent.resolve("." + file.getFileName() + ".tmp" + fileEnding(file));
-        Nifti.write(tmp, geometry.withData(data));
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Nifti.write(file, geometry.withData(data)); // itself atomic
     }
 
     /** np.savez_compressed(file, probabilities=...): a deflated zip with one {@code probabilities.npy}. */
@@ -81,10 +76,4 @@ public final class PredictionWriter {
         NdArray array = new NdArray(DType.FLOAT32, shape, bb);
         Npz.writeCompressed(file, java.util.Map.of("probabilities", array));
     }
-
-    private static String fileEnding(Path file) {
-        String name = file.getFileName().toString();
-        return name.endsWith(".nii.gz") ? ".nii.gz" : name.endsWith(".nii") ? ".nii" : "";
-    }
-
 }

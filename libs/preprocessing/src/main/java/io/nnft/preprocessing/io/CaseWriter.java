@@ -1,5 +1,6 @@
 package io.nnft.preprocessing.io;
 
+import io.nnft.imageio.AtomicFiles;
 import io.nnft.imageio.DType;
 import io.nnft.imageio.NdArray;
 import io.nnft.imageio.Npy;
@@ -13,7 +14,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * Writes one preprocessed case in nnU-Net's unpacked layout: {@code <case>.npy} (float32 c, z, y, x),
@@ -68,26 +68,24 @@ public final class CaseWriter {
      * one {@link Npy} writes; {@code Npy.read} reads the result.
      */
     static void writeFloats(Path file, long[] shape, float[][] channels) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
-            out.write(NpyHeader.of(DType.FLOAT32, shape));
-            ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-            for (float[] channel : channels) {
-                for (int i = 0; i < channel.length; ) {
-                    int n = Math.min(chunk.capacity() / 4, channel.length - i);
-                    chunk.clear();
-                    chunk.asFloatBuffer().put(channel, i, n);
-                    out.write(chunk.array(), 0, n * 4);
-                    i += n;
+        AtomicFiles.write(file, tmp -> {
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+                out.write(NpyHeader.of(DType.FLOAT32, shape));
+                ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+                for (float[] channel : channels) {
+                    for (int i = 0; i < channel.length; ) {
+                        int n = Math.min(chunk.capacity() / 4, channel.length - i);
+                        chunk.clear();
+                        chunk.asFloatBuffer().put(channel, i, n);
+                        out.write(chunk.array(), 0, n * 4);
+                        i += n;
+                    }
                 }
             }
-        }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        });
     }
 
     static void writeText(Path file, String text) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, text, StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.write(file, tmp -> Files.writeString(tmp, text, StandardCharsets.UTF_8));
     }
 }

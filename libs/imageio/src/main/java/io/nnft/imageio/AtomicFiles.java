@@ -1,4 +1,4 @@
-package io.nnft.checkpoint;
+package io.nnft.imageio;
 
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -11,8 +11,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 
 /**
- * Writes a file through a temporary sibling and a move, so a reader (nnU-Net's predictor, a watcher)
- * never sees a half-written checkpoint and a crash leaves the previous file intact.
+ * Writes a file through a temporary sibling ({@code .<name><random>.tmp}) and a move, so a reader (nnU-Net's
+ * predictor, a trainer, a watcher) never sees a half-written file and a crash leaves the previous one intact.
+ * Every file nnft writes in place goes through here.
  */
 public final class AtomicFiles {
     private AtomicFiles() {
