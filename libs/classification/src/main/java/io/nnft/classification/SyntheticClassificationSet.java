@@ -1,5 +1,6 @@
 package io.nnft.classification;
 
+import io.nnft.training.synth.SyntheticDatasetWriter;
 import io.nnft.dataset.ClassLabels;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -119,20 +120,7 @@ public final class SyntheticClassificationSet {
     public static void writePreprocessed(Path dir, List<Case> cases) throws IOException {
         Files.createDirectories(dir);
         for (Case c : cases) {
-            float[] img = c.image().clone();
-            double sum = 0;
-            for (float f : img) {
-                sum += f;
-            }
-            double mean = sum / img.length;
-            double sq = 0;
-            for (float f : img) {
-                sq += (f - mean) * (f - mean);
-            }
-            double std = Math.max(Math.sqrt(sq / img.length), 1e-8);
-            for (int i = 0; i < img.length; i++) {
-                img[i] = (float) ((img[i] - mean) / std);
-            }
+            float[] img = SyntheticDatasetWriter.zScored(c.image());
             int[] s = c.shape();
             Npy.write(dir.resolve(c.id() + ".npy"), NdArray.ofFloats(new long[] {1, s[0], s[1], s[2]}, img));
             ObjectNode p = MAPPER.createObjectNode();

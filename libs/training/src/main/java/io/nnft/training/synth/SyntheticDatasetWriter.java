@@ -64,25 +64,31 @@ public final class SyntheticDatasetWriter {
         return d;
     }
 
+    /** A copy z-scored over the whole volume (nnU-Net's ZScoreNormalization without a mask). */
+    public static float[] zScored(float[] image) {
+        float[] img = image.clone();
+        double sum = 0;
+        for (float f : img) {
+            sum += f;
+        }
+        double mean = sum / img.length;
+        double sq = 0;
+        for (float f : img) {
+            sq += (f - mean) * (f - mean);
+        }
+        double std = Math.max(Math.sqrt(sq / img.length), 1e-8);
+        for (int i = 0; i < img.length; i++) {
+            img[i] = (float) ((img[i] - mean) / std);
+        }
+        return img;
+    }
+
     /** Preprocessed layout: each image z-scored over the whole volume (nnU-Net's ZScoreNormalization). */
     public static void writePreprocessed(Path dir, SyntheticTask task, List<SyntheticCase> cases, int[] patch,
                                          int[] features, int batchSize) throws IOException {
         Files.createDirectories(dir);
         for (SyntheticCase c : cases) {
-            float[] img = c.image().clone();
-            double sum = 0;
-            for (float f : img) {
-                sum += f;
-            }
-            double mean = sum / img.length;
-            double sq = 0;
-            for (float f : img) {
-                sq += (f - mean) * (f - mean);
-            }
-            double std = Math.max(Math.sqrt(sq / img.length), 1e-8);
-            for (int i = 0; i < img.length; i++) {
-                img[i] = (float) ((img[i] - mean) / std);
-            }
+            float[] img = zScored(c.image());
             int[] s = c.shape();
             Npy.write(dir.resolve(c.id() + ".npy"), NdArray.ofFloats(new long[] {1, s[0], s[1], s[2]}, img));
             byte[] seg = new byte[c.labels().length];
