@@ -20,12 +20,14 @@ public final class RawFolderCases implements CaseSource {
     private final List<RawCase> cases;
     private final int channels;
     private final String ending;
+    private final boolean imagesOnly;
 
-    private RawFolderCases(RawDataset dataset) {
+    private RawFolderCases(RawDataset dataset, boolean imagesOnly) {
         this.dataset = dataset;
         this.cases = dataset.cases();
         this.channels = dataset.datasetJson().numChannels();
         this.ending = dataset.datasetJson().fileEnding();
+        this.imagesOnly = imagesOnly;
     }
 
     /**
@@ -44,7 +46,16 @@ public final class RawFolderCases implements CaseSource {
         if (ds.cases().isEmpty()) {
             throw new PlansException(ds.imagesTr() + ": no training images named <case>_<XXXX>" + ending);
         }
-        return new RawFolderCases(ds);
+        return new RawFolderCases(ds, false);
+    }
+
+    /**
+     * The same cases without label maps (a classification dataset may have no labelsTr): the whole image counts
+     * as foreground, so the fingerprint's shapes and spacings are nnU-Net's and its intensity statistics are
+     * those of every voxel inside the nonzero crop rather than of annotated foreground.
+     */
+    public RawFolderCases imagesOnly() {
+        return new RawFolderCases(dataset, true);
     }
 
     public int numberOfChannels() {
@@ -88,17 +99,24 @@ public final class RawFolderCases implements CaseSource {
             }
             data[c] = img.toFloats();
         }
-        if (!rc.hasLabel()) {
-            throw new PlansException("case " + id + ": missing label file " + rc.label());
-        }
-        NiftiImage seg = Nifti.read(rc.label());
-        if (!Arrays.equals(shape, seg.shape())) {
-            throw new PlansException("case " + id + ": label " + rc.label().getFileName() + " has shape "
-                    + Arrays.toString(seg.shape()) + ", expected " + Arrays.toString(shape) + " like the images");
+        float[] seg;
+        if (imagesOnly) {
+            seg = new float[data[0].length];
+            Arrays.fill(seg, 1f);
+        } else {
+            if (!rc.hasLabel()) {
+                throw new PlansException("case " + id + ": missing label file " + rc.label());
+            }
+            NiftiImage label = Nifti.read(rc.label());
+            if (!Arrays.equals(shape, label.shape())) {
+                throw new PlansException("case " + id + ": label " + rc.label().getFileName() + " has shape "
+                        + Arrays.toString(label.shape()) + ", expected " + Arrays.toString(shape) + " like the images");
+            }
+            seg = label.toFloats();
         }
         if (shape.length != 3) {
             throw new PlansException("case " + id + ": expected 3-d images, found shape " + Arrays.toString(shape));
         }
-        return new CaseData(id, data, seg.toFloats(), new int[]{(int) shape[0], (int) shape[1], (int) shape[2]}, spacing);
+        return new CaseData(id, data, seg, new int[]{(int) shape[0], (int) shape[1], (int) shape[2]}, spacing);
     }
 }

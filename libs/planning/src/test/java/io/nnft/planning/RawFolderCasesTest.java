@@ -64,4 +64,24 @@ class RawFolderCasesTest {
         assertThatThrownBy(() -> RawFolderCases.open(dir.resolve("nothing")))
                 .hasMessageContaining("nothing");
     }
+
+    @Test
+    void imagesOnlyTreatTheWholeImageAsForegroundAndStillCheckTheImages(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("dataset.json"), "{\"channel_names\": {\"0\": \"CT\"}, "
+                + "\"labels\": {\"background\": 0, \"x\": 1}, \"numTraining\": 2, \"file_ending\": \".nii.gz\"}");
+        write(dir.resolve("imagesTr/a_0000.nii.gz"), 3, 4, 5, 7);
+        write(dir.resolve("imagesTr/b_0000.nii.gz"), 2, 4, 5, 9);
+        RawFolderCases raw = RawFolderCases.open(dir);
+        assertThatThrownBy(() -> raw.read(0)).hasMessageContaining("missing label file");
+        RawFolderCases images = raw.imagesOnly();
+        CaseData a = images.read(0);
+        assertThat(a.shape()).containsExactly(3, 4, 5);
+        assertThat(a.seg()).hasSize(60).containsOnly(1f);
+        Fingerprint fp = new FingerprintExtractor(2, 1e5).extract(images);
+        assertThat(fp.shapesAfterCrop()[1]).containsExactly(2, 4, 5);
+        assertThat(fp.foregroundIntensityPropertiesPerChannel().get(0).max()).isEqualTo(9.0);
+        Files.delete(dir.resolve("imagesTr/b_0000.nii.gz"));
+        Files.writeString(dir.resolve("imagesTr/b_0000.nii.gz"), "not a nifti");
+        assertThatThrownBy(() -> images.read(1)).hasMessageContaining("b_0000.nii.gz");
+    }
 }

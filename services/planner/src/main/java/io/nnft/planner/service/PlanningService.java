@@ -82,7 +82,7 @@ public class PlanningService {
             byte[] classLabels = classification ? classLabels(request, dataset, raw) : null;
             RawFolderCases cases = RawFolderCases.open(raw);
             Fingerprint fingerprint = new FingerprintExtractor(config.threads())
-                    .extract(withoutSegmentations ? new ImageOnlyCases(cases) : cases);
+                    .extract(withoutSegmentations ? cases.imagesOnly() : cases);
             byte[] datasetJsonBytes = java.nio.file.Files.readAllBytes(raw.resolve("dataset.json"));
             ObjectNode datasetJson = (ObjectNode) MAPPER.readTree(datasetJsonBytes);
             String datasetName = PlannerInputs.defaultDatasetName(raw.resolve("dataset.json"), datasetJson);
