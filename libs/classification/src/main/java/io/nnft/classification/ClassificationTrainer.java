@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nnft.imageio.AtomicFiles;
 import io.nnft.checkpoint.NnUNetCheckpoint;
+import io.nnft.training.FoldFolder;
 import io.nnft.network.NamedParameter;
 import io.nnft.network.Networks;
 import io.nnft.network.ParamGroup;
@@ -82,21 +83,9 @@ public final class ClassificationTrainer {
         CrossEntropy ce = new CrossEntropy(classWeights, classes);
 
         Path foldDir = in.foldDirectory();
-        Path latest = foldDir.resolve("checkpoint_latest.pth");
-        Files.createDirectories(foldDir);
-        AtomicFiles.removeOrphanedTemporaries(foldDir);
-
-        NnUNetCheckpoint resumeFrom = null;
-        if (in.resume()) {
-            if (!Files.isRegularFile(latest)) {
-                throw new IllegalArgumentException("--resume: expected " + latest + ", found no such file");
-            }
-            try {
-                resumeFrom = NnUNetCheckpoint.read(latest);
-            } catch (IOException | RuntimeException e) {
-                throw new IllegalArgumentException("--resume: " + latest + " is not a readable checkpoint (corrupt or "
-                        + "truncated?): " + e.getMessage(), e);
-            }
+        Path latest = foldDir.resolve(FoldFolder.LATEST);
+        NnUNetCheckpoint resumeFrom = FoldFolder.prepare(foldDir, in.resume());
+        if (resumeFrom != null) {
             Object task = resumeFrom.extras().get(ClassifierCheckpoints.TASK_KEY);
             if (!"classification".equals(task)) {
                 throw new IllegalArgumentException("--resume: " + latest + " is not a classifier checkpoint ("

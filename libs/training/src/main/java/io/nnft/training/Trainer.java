@@ -85,23 +85,8 @@ public final class Trainer {
         int batchSize = s.batchSize() != null ? s.batchSize() : conf.batchSize();
 
         Path foldDir = in.foldDirectory();
-        Path latest = foldDir.resolve("checkpoint_latest.pth");
-        Files.createDirectories(foldDir);
-        AtomicFiles.removeOrphanedTemporaries(foldDir);
-
-        // ---- resume state
-        NnUNetCheckpoint resumeFrom = null;
-        if (in.resume()) {
-            if (!Files.isRegularFile(latest)) {
-                throw new IllegalArgumentException("--resume: expected " + latest + ", found no such file");
-            }
-            try {
-                resumeFrom = NnUNetCheckpoint.read(latest);
-            } catch (IOException | RuntimeException e) {
-                throw new IllegalArgumentException("--resume: " + latest + " is not a readable checkpoint (corrupt or "
-                        + "truncated?): " + e.getMessage(), e);
-            }
-        }
+        Path latest = foldDir.resolve(FoldFolder.LATEST);
+        NnUNetCheckpoint resumeFrom = FoldFolder.prepare(foldDir, in.resume());
         long seed = resumeFrom != null && resumeFrom.extras().get(SEED_KEY) != null
                 ? ((Number) resumeFrom.extras().get(SEED_KEY)).longValue()
                 : s.seed() != null ? s.seed() : s.deterministic() ? 12345L : new java.util.Random().nextInt(Integer.MAX_VALUE);
