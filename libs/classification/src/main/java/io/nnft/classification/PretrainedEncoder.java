@@ -22,13 +22,7 @@ public final class PretrainedEncoder {
     /** @return the checkpoint file and the number of tensors loaded */
     public static Map.Entry<Path, Integer> load(ClassifierNetwork net, Path pretrained) throws IOException {
         Path file = PretrainedWeights.resolve(pretrained);
-        NnUNetCheckpoint c;
-        try {
-            c = NnUNetCheckpoint.read(file);
-        } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException("--pretrained " + file + ": not a readable nnU-Net checkpoint: "
-                    + e.getMessage(), e);
-        }
+        NnUNetCheckpoint c = PretrainedWeights.read(file);
         Map<String, NdArray> encoder = new LinkedHashMap<>();
         for (Map.Entry<String, NdArray> e : c.networkWeights().entrySet()) {
             String k = StateDict.canonicalKey(e.getKey());

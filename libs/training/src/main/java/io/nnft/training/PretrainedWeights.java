@@ -58,15 +58,19 @@ public final class PretrainedWeights {
 
     public static Report load(PlainConvUNet net, Path pretrained) throws IOException {
         Path file = resolve(pretrained);
-        NnUNetCheckpoint c;
+        NnUNetCheckpoint c = read(file);
+        LinkedHashMap<String, NdArray> weights = c.canonicalWeights();
+        return apply(net, weights, file);
+    }
+
+    /** The checkpoint a {@code --pretrained} resolved to; a file that is not one is named in the error. */
+    public static NnUNetCheckpoint read(Path file) {
         try {
-            c = NnUNetCheckpoint.read(file);
+            return NnUNetCheckpoint.read(file);
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("--pretrained " + file + ": not a readable nnU-Net checkpoint: "
                     + e.getMessage(), e);
         }
-        LinkedHashMap<String, NdArray> weights = c.canonicalWeights();
-        return apply(net, weights, file);
     }
 
     static Report apply(PlainConvUNet net, Map<String, NdArray> weights, Path file) {
