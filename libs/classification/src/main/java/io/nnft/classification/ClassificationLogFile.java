@@ -11,6 +11,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import static io.nnft.training.TrainingLogFile.number;
+import static io.nnft.training.TrainingLogFile.putNumber;
+
 /**
  * {@code training_log.json} of a classifier: one object per epoch (losses, accuracy, balanced accuracy, AUC,
  * confusion matrix, learning rates, times), the class names, the monitored metric and how training ended. The
@@ -36,11 +39,11 @@ public final class ClassificationLogFile {
         for (ClassificationEpochRecord r : log) {
             ObjectNode e = epochs.addObject();
             e.put("epoch", r.epoch());
-            num(e, "train_loss", r.trainLoss());
-            num(e, "val_loss", r.valLoss());
-            num(e, "accuracy", r.accuracy());
-            num(e, "balanced_accuracy", r.balancedAccuracy());
-            num(e, "auc", r.auc());
+            putNumber(e, "train_loss", r.trainLoss());
+            putNumber(e, "val_loss", r.valLoss());
+            putNumber(e, "accuracy", r.accuracy());
+            putNumber(e, "balanced_accuracy", r.balancedAccuracy());
+            putNumber(e, "auc", r.auc());
             ArrayNode cm = e.putArray("confusion");
             for (int[] row : r.confusion()) {
                 ArrayNode a = cm.addArray();
@@ -59,19 +62,6 @@ public final class ClassificationLogFile {
         return root.toPrettyString();
     }
 
-    private static void num(ObjectNode n, String key, double v) {
-        if (Double.isNaN(v)) {
-            n.putNull(key);
-        } else {
-            n.put(key, v);
-        }
-    }
-
-    private static double num(JsonNode e, String key) {
-        JsonNode v = e.get(key);
-        return v == null || v.isNull() ? Double.NaN : v.asDouble();
-    }
-
     public static List<ClassificationEpochRecord> parse(String json, String where) {
         try {
             JsonNode root = MAPPER.readTree(json);
@@ -85,8 +75,9 @@ public final class ClassificationLogFile {
                         confusion[i][j] = cm.get(i).get(j).asInt();
                     }
                 }
-                out.add(new ClassificationEpochRecord(e.get("epoch").asInt(), num(e, "train_loss"), num(e, "val_loss"),
-                        num(e, "accuracy"), num(e, "balanced_accuracy"), num(e, "auc"), confusion, e.get("lr").asDouble(),
+                out.add(new ClassificationEpochRecord(e.get("epoch").asInt(), number(e, "train_loss"),
+                        number(e, "val_loss"), number(e, "accuracy"), number(e, "balanced_accuracy"), number(e, "auc"),
+                        confusion, e.get("lr").asDouble(),
                         e.path("encoder_lr").asDouble(), e.get("epoch_start").asDouble(), e.get("epoch_end").asDouble(),
                         e.path("data_wait_s").asDouble(), e.path("trainable_tensors").asInt()));
             }

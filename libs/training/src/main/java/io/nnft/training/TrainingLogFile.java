@@ -56,7 +56,8 @@ public final class TrainingLogFile {
         return root.toPrettyString();
     }
 
-    private static void putNumber(ObjectNode n, String key, double v) {
+    /** NaN (e.g. no foreground in any validation batch yet) as JSON null: JSON has no NaN. */
+    public static void putNumber(ObjectNode n, String key, double v) {
         if (Double.isNaN(v)) {
             n.putNull(key);
         } else {
@@ -75,7 +76,7 @@ public final class TrainingLogFile {
                     dice[i] = d.get(i).isNull() ? Double.NaN : d.get(i).asDouble();
                 }
                 out.add(new EpochRecord(e.get("epoch").asInt(), e.get("train_loss").asDouble(),
-                        e.get("val_loss").asDouble(), dice, num(e, "mean_pseudo_dice"), num(e, "ema_pseudo_dice"),
+                        e.get("val_loss").asDouble(), dice, number(e, "mean_pseudo_dice"), number(e, "ema_pseudo_dice"),
                         e.get("lr").asDouble(), e.get("epoch_start").asDouble(), e.get("epoch_end").asDouble(),
                         e.path("data_wait_s").asDouble(), e.path("trainable_tensors").asInt()));
             }
@@ -85,7 +86,8 @@ public final class TrainingLogFile {
         }
     }
 
-    private static double num(JsonNode e, String key) {
+    /** Reads what {@link #putNumber} wrote: null or absent as NaN. */
+    public static double number(JsonNode e, String key) {
         JsonNode v = e.get(key);
         return v == null || v.isNull() ? Double.NaN : v.asDouble();
     }
