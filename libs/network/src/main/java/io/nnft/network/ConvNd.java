@@ -19,7 +19,6 @@ public final class ConvNd extends NnBlock {
     private final Shape kernel;
     private final Shape stride;
     private final Shape padding;
-    private final Shape dilation;
     private final Parameter weight;
     private final Parameter bias;
 
@@ -33,17 +32,14 @@ public final class ConvNd extends NnBlock {
         long[] k = new long[kernel.length];
         long[] s = new long[kernel.length];
         long[] p = new long[kernel.length];
-        long[] one = new long[kernel.length];
         for (int d = 0; d < kernel.length; d++) {
             k[d] = kernel[d];
             s[d] = stride[d];
             p[d] = (kernel[d] - 1) / 2;
-            one[d] = 1;
         }
         this.kernel = new Shape(k);
         this.stride = new Shape(s);
         this.padding = new Shape(p);
-        this.dilation = new Shape(one);
         long[] wShape = new long[2 + k.length];
         wShape[0] = outChannels;
         wShape[1] = inChannels;
@@ -57,13 +53,10 @@ public final class ConvNd extends NnBlock {
                                      PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         NDArray w = ps.getValue(weight, x.getDevice(), training);
-        if (bias == null) {
-            // DJL's PyTorch convolution needs a bias tensor; zeros are the same as none.
-            NDArray zero = x.getManager().zeros(new Shape(outChannels), x.getDataType(), x.getDevice());
-            return x.getNDArrayInternal().convolution(x, w, zero, stride, padding, dilation, 1);
-        }
-        NDArray b = ps.getValue(bias, x.getDevice(), training);
-        return x.getNDArrayInternal().convolution(x, w, b, stride, padding, dilation, 1);
+        // DJL's PyTorch convolution needs a bias tensor; zeros are the same as none.
+        NDArray b = bias == null ? x.getManager().zeros(new Shape(outChannels), x.getDataType(), x.getDevice())
+                : ps.getValue(bias, x.getDevice(), training);
+        return new NDList(Convolution.forward(x, w, b, stride, padding, training && ConvBackwardRepair.active()));
     }
 
     @Override

@@ -1,6 +1,12 @@
 package io.nnft.network;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
 import io.nnft.imageio.NdArray;
 import org.junit.jupiter.api.Test;
 
@@ -34,6 +40,87 @@ class TrainStepFixtureTest {
 
     @Test
     void twoStepsReproduceLossesAndParameters() throws Exception {
+        System.out.println("conv backward repair: " + ConvBackwardRepair.reason());
+        twoSteps();
+    }
+
+    /** The repaired convolution path (what a machine with a wrong oneDNN backward-data kernel trains with). */
+    @Test
+    void twoStepsReproduceLossesAndParametersWithTheConvRepair() throws Exception {
+        ConvBackwardRepair.with(true, () -> {
+            try {
+                twoSteps();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Step 2's gradient at nnU-Net's own step-1 parameters. In float64 our network, loss and backward reproduce
+     * nnU-Net's float64 evaluation (meta.json float64_reference) to 1e-7: the algorithm is exact. In float32 the
+     * norm lands ~2e-5 from it, with and without the conv repair and on machines with correct kernels: the weight
+     * gradients of the full-resolution convs sum 65536 voxels × batch 2 with cancellation after instance norm, and
+     * libtorch 2.7.1's reduction order leaves ~1.7e-4 relative error there (torch 1.13's happened to land 1.7e-8
+     * from float64). Float32 rounding legitimately moves that figure, so float32 is held to 5e-5 and float64 to 1e-7.
+     */
+    @Test
+    void gradientAtNnUNetsStep1ParametersEqualsNnUNetsFloat64Reference() throws Exception {
+        double[] f64 = lossAndGradNorm(DataType.FLOAT64);
+        System.out.printf("at nnU-Net's step-1 parameters, float64: loss %.10f grad norm %.10f%n", f64[0], f64[1]);
+        assertThat(f64[0]).as("float64 loss").isCloseTo(0.5413624702652673, org.assertj.core.data.Offset.offset(1e-7));
+        assertThat(f64[1]).as("float64 grad norm").isCloseTo(0.9505874344855786, org.assertj.core.data.Offset.offset(1e-7));
+        for (boolean repair : new boolean[] {false, true}) {
+            double[] f32 = ConvBackwardRepair.with(repair, () -> lossAndGradNorm(DataType.FLOAT32));
+            System.out.printf("float32 (repair %s): loss %.9f grad norm %.9f%n", repair, f32[0], f32[1]);
+            assertThat(f32[0]).as("float32 loss").isCloseTo(f64[0], org.assertj.core.data.Offset.offset(1e-6));
+            assertThat(f32[1]).as("float32 grad norm").isCloseTo(f64[1], org.assertj.core.data.Offset.offset(5e-5));
+        }
+    }
+
+    /** Loss and total gradient norm of the deep-supervised DC+CE loss at step1.npz, computed in {@code type}. */
+    private static double[] lossAndGradNorm(DataType type) {
+        try (NDManager m = Networks.engine().newBaseManager()) {
+            PlainConvUNet net = new PlainConvUNet(Fixtures.tinyConfig(true));
+            net.initialize(m, type, new Shape(1, 1, 1, 1, 1));
+            Map<String, NdArray> weights = Fixtures.npz(DIR + "step1.npz");
+            Map<String, NamedParameter> params = StateDict.parameters(net);
+            for (Map.Entry<String, NamedParameter> e : params.entrySet()) {
+                e.getValue().parameter().getArray().set(Networks.toNDArray(m, weights.get(e.getKey())).toType(type, false)
+                        .toByteBuffer());
+            }
+            NDArray x = Networks.toNDArray(m, Fixtures.npy(DIR + "input.npy")).toType(type, false);
+            NdArray[] t = DeepSupervision.targets(Fixtures.npy(DIR + "target.npy"),
+                    DeepSupervision.scales(net.config().strides()));
+            NDArray[] targets = new NDArray[t.length];
+            for (int i = 0; i < t.length; i++) {
+                targets[i] = Networks.toNDArray(m, t[i]);
+            }
+            DeepSupervisionLoss loss = DeepSupervisionLoss.nnUNetDefault(3, false, null);
+            UsageTrackingParameterStore store = new UsageTrackingParameterStore(m);
+            double lossValue;
+            try (GradientCollector c = Networks.engine().newGradientCollector()) {
+                NDArray l = loss.loss(net.forwardOutputs(store, x, true, loss.wantedOutputs()), targets);
+                lossValue = l.toType(DataType.FLOAT64, false).getDouble();
+                c.backward(l);
+            }
+            double squares = 0;
+            for (NamedParameter p : params.values()) {
+                if (store.wasUsed(p.parameter())) {
+                    for (double g : JniUtils.getGradient((PtNDArray) p.parameter().getArray())
+                            .toType(DataType.FLOAT64, false).toDoubleArray()) {
+                        squares += g * g;
+                    }
+                }
+            }
+            return new double[] {lossValue, Math.sqrt(squares)};
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private void twoSteps() throws Exception {
         double[] expectedLoss = {0.5592843294143677, 0.5413624048233032};
         double[] expectedNorm = {0.9494566321372986, 0.9505874514579773};
         try (NDManager manager = Networks.engine().newBaseManager()) {
@@ -56,8 +143,9 @@ class TrainStepFixtureTest {
                 }
                 assertThat((double) r.loss()).as("loss of step %d", s + 1).isCloseTo(expectedLoss[s],
                         org.assertj.core.data.Offset.offset(1e-5));
+                // Step 2's float32 norm: see gradientAtNnUNetsStep1ParametersEqualsNnUNetsFloat64Reference for why 5e-5.
                 assertThat((double) r.gradNormBeforeClip()).as("grad norm of step %d", s + 1)
-                        .isCloseTo(expectedNorm[s], org.assertj.core.data.Offset.offset(1e-5));
+                        .isCloseTo(expectedNorm[s], org.assertj.core.data.Offset.offset(s == 0 ? 1e-5 : 5e-5));
                 assertThat(r.parametersWithoutGradient())
                         .containsExactly("decoder.seg_layers.0.weight", "decoder.seg_layers.0.bias");
                 Map<String, NdArray> expected = Fixtures.npz(DIR + "step" + (s + 1) + ".npz");
