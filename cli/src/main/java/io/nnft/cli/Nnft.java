@@ -27,6 +27,8 @@ import picocli.CommandLine.Command;
             LocalCommand.class,
             DemoPretrainCommand.class,
             ClassifyCommand.class,
+            DoctorCommand.class,
+            CheckCommand.class,
         })
 public final class Nnft implements Runnable {
     public static final int EXIT_BAD_INPUT = 2;
