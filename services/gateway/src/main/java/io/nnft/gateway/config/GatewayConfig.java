@@ -54,11 +54,19 @@ public interface GatewayConfig {
         @WithDefault("8589934592")
         long maxZipBytes();
 
-        /** Largest total size of the unpacked files (zip bombs stop here). */
-        @WithDefault("34359738368")
+        /** Largest total size of the unpacked files (8 GiB; zip bombs stop here at the latest). */
+        @WithDefault("8589934592")
         long maxUnpackedBytes();
+
+        /** Largest unpacked file (4 GiB: an uncompressed whole-body CT is well under). */
+        @WithDefault("4294967296")
+        long maxEntryBytes();
 
         @WithDefault("100000")
         int maxEntries();
+
+        /** Largest unpacked : compressed ratio of one file, judged while streaming (a zip bomb reaches ~1000). */
+        @WithDefault("100")
+        double maxCompressionRatio();
     }
 }

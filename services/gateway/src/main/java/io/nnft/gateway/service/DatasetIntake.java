@@ -52,10 +52,12 @@ public class DatasetIntake {
             Path zipFile = scratch.resolve("upload.zip");
             copyLimited(zip, zipFile, config.uploads().maxZipBytes());
             Path raw = scratch.resolve("raw");
-            new ZipUnpacker(config.uploads().maxUnpackedBytes(), config.uploads().maxEntries()).unpack(zipFile, raw);
+            new ZipUnpacker(new ZipUnpacker.Limits(config.uploads().maxUnpackedBytes(), config.uploads().maxEntryBytes(),
+                    config.uploads().maxEntries(), config.uploads().maxCompressionRatio())).unpack(zipFile, raw);
             Path root = datasetRoot(raw);
             String name = requestedName != null && !requestedName.isBlank() ? requestedName
                     : checkName(root.equals(raw) ? "" : root.getFileName().toString(), "name");
+            requireFileEnding(root);
             VerificationReport report = new DatasetVerifier(2, Nifti.DEFAULT_MAX_BYTES).verify(root);
             if (!report.isOk()) {
                 throw new ProblemException(400, "invalid dataset", report.errors().stream()
@@ -106,6 +108,35 @@ public class DatasetIntake {
                 "dataset.json at the zip's root or in its single top-level folder",
                 dirs.isEmpty() ? "no dataset.json" : "top-level folders " + dirs.stream()
                         .map(p -> p.getFileName().toString()).sorted().toList()));
+    }
+
+    /** Every file under imagesTr/, imagesTs/ and labelsTr/ has dataset.json's file_ending (nothing else is stored). */
+    private static void requireFileEnding(Path root) throws IOException {
+        String ending;
+        try {
+            ending = new com.fasterxml.jackson.databind.ObjectMapper().readTree(root.resolve("dataset.json").toFile())
+                    .path("file_ending").asText("");
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return; // the verifier names what is wrong with dataset.json
+        }
+        if (ending.isEmpty()) {
+            return;
+        }
+        List<Problem> wrong = new java.util.ArrayList<>();
+        for (String folder : List.of("imagesTr", "imagesTs", "labelsTr")) {
+            Path dir = root.resolve(folder);
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            try (Stream<Path> s = Files.list(dir)) {
+                s.filter(p -> !p.getFileName().toString().endsWith(ending)).sorted().forEach(p -> wrong.add(
+                        new Problem(folder + "/" + p.getFileName(), "a file ending in " + ending
+                                + " (dataset.json file_ending)", "'" + p.getFileName() + "'")));
+            }
+        }
+        if (!wrong.isEmpty()) {
+            throw new ProblemException(400, "not a dataset file", wrong);
+        }
     }
 
     private static void copyLimited(InputStream in, Path file, long limit) throws IOException {

@@ -119,4 +119,39 @@ class DatasetResourceTests {
         given().contentType("application/zip").body(new byte[5_000_000]).post("/datasets")
                 .then().statusCode(413).contentType("application/problem+json").body("problems.where", hasItem("body"));
     }
+
+    /** Only dataset files with dataset.json's file_ending reach the bucket; a stranger is named in the 400. */
+    @Test
+    void filesThatAreNotPartOfTheDatasetAreRefusedByName() {
+        byte[] withScript = zip("Dataset015_Extra/", (n, b) -> n.equals("labelsTr/ct_002.nii.gz") ? b : b);
+        byte[] extra = appendEntry(withScript, "Dataset015_Extra/run.sh");
+        given().contentType("application/zip").body(extra).post("/datasets")
+                .then().statusCode(400).body("title", equalTo("not a dataset file"))
+                .body("problems.where", hasItem("zip entry 'Dataset015_Extra/run.sh'"));
+        byte[] wrongEnding = appendEntry(withScript, "Dataset015_Extra/imagesTs/ct_009_0000.nii");
+        given().contentType("application/zip").body(wrongEnding).post("/datasets")
+                .then().statusCode(400).body("problems.where", hasItem("imagesTs/ct_009_0000.nii"));
+        assertThat(RealKafkaAndS3.store().list("datasets/Dataset015_Extra/")).isEmpty();
+    }
+
+    private static byte[] appendEntry(byte[] zipBytes, String name) {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            try (ZipOutputStream out = new ZipOutputStream(bytes);
+                 java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(zipBytes))) {
+                java.util.zip.ZipEntry e;
+                while ((e = in.getNextEntry()) != null) {
+                    out.putNextEntry(new ZipEntry(e.getName()));
+                    in.transferTo(out);
+                    out.closeEntry();
+                }
+                out.putNextEntry(new ZipEntry(name));
+                out.write(new byte[] {1, 2, 3});
+                out.closeEntry();
+            }
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 }
