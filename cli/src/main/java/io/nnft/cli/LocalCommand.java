@@ -2,6 +2,7 @@ package io.nnft.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nnft.embedded.LocalConnection;
 import io.nnft.embedded.LocalPlatform;
 import io.nnft.events.Decoded;
 import io.nnft.events.EncoderExported;
@@ -22,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -54,6 +56,15 @@ public final class LocalCommand implements Callable<Integer> {
     @Option(names = "--request", description = "fine-tune request to submit (default: demo/request.json)")
     Path request;
 
+    @Option(names = "--kafka-port", description = "broker port (default: the previous run's in this data dir, else free)")
+    Integer kafkaPort;
+
+    @Option(names = "--s3-port", description = "S3 port (default: the previous run's in this data dir, else free)")
+    Integer s3Port;
+
+    @Option(names = "--gateway-port", description = "gateway port (default: the previous run's in this data dir, else free)")
+    Integer gatewayPort;
+
     @Option(names = "--timeout", defaultValue = "PT20M", description = "give up after this long (default: ${DEFAULT-VALUE})")
     Duration timeout;
 
@@ -66,14 +77,27 @@ public final class LocalCommand implements Callable<Integer> {
             throw new BadInputException("no fine-tune request at " + requestFile);
         }
         Files.createDirectories(dataDir);
-        String token = "local-" + UUID.randomUUID();
+        // Same data dir, same credentials, bucket and (where still free) ports: URLs and job history survive a restart.
+        Optional<LocalConnection> previous = LocalConnection.read(dataDir);
+        String token = previous.map(LocalConnection::gatewayToken).orElse("local-" + UUID.randomUUID());
         Map<String, String> config = new LinkedHashMap<>();
         config.put("nnft.gateway.api-keys", token);
+        LocalPlatform.Options options = new LocalPlatform.Options(true, BUCKET, LocalPlatform.ALL_SERVICES, config,
+                port(kafkaPort, previous.map(c -> c.kafkaBootstrapServers())),
+                port(s3Port, previous.map(LocalConnection::s3Endpoint)),
+                port(gatewayPort, previous.map(LocalConnection::gatewayUrl)),
+                previous.map(LocalConnection::s3AccessKey).orElse(null),
+                previous.map(LocalConnection::s3SecretKey).orElse(null));
         long t0 = System.nanoTime();
         System.out.println("starting Kafka, S3 and the services (logs in " + dataDir.resolve("logs") + ")...");
-        try (LocalPlatform platform = LocalPlatform.start(root, dataDir.toAbsolutePath(), true, BUCKET,
-                LocalPlatform.ALL_SERVICES, config)) {
+        try (LocalPlatform platform = LocalPlatform.start(root, dataDir.toAbsolutePath(), options)) {
             System.out.printf("platform up in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+            LocalConnection connection = new LocalConnection(platform.bootstrapServers(), platform.s3().endpoint(),
+                    platform.s3().accessKey(), platform.s3().secretKey(), BUCKET,
+                    platform.service("gateway").baseUrl(), token);
+            Path env = connection.write(dataDir);
+            System.out.println("connection (" + env + ", for kcat, aws-cli, mc: set -a; . " + env + "; set +a):");
+            connection.asMap().forEach((k, v) -> System.out.println("  " + k + "=" + v));
             ObjectStore store = platform.store();
             store.uploadDirectory(demo.resolve(DemoPretrainCommand.DEMO_DATASET), "datasets/" + DemoPretrainCommand.DEMO_DATASET);
             store.uploadDirectory(demo.resolve("pretrained").resolve(DemoPretrainCommand.PRETRAINED_DATASET),
@@ -91,6 +115,17 @@ public final class LocalCommand implements Callable<Integer> {
             }
             return rc;
         }
+    }
+
+    /** An explicit port, else the previous run's if still free, else 0 (a free one). */
+    private static int port(Integer explicit, Optional<String> previous) {
+        if (explicit != null) {
+            if (explicit < 1 || explicit > 65535) {
+                throw new BadInputException("port " + explicit + ": expected 1..65535");
+            }
+            return explicit;
+        }
+        return previous.map(v -> LocalConnection.reusable(LocalConnection.port(v))).orElse(0);
     }
 
     private static String submit(String gateway, String token, byte[] body) throws IOException, InterruptedException {

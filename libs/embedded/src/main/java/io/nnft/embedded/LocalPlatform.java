@@ -35,6 +35,22 @@ public final class LocalPlatform implements AutoCloseable {
     }
 
     /**
+     * How to start: {@code persistent} keeps objects (under data-dir/s3) and the broker's log (data-dir/kafka)
+     * across restarts; ports 0 pick free ones; null keys are generated.
+     */
+    public record Options(boolean persistent, String bucket, List<String> services, Map<String, String> extra,
+                          int kafkaPort, int s3Port, int gatewayPort, String accessKey, String secretKey) {
+        public Options {
+            services = List.copyOf(services);
+            extra = Map.copyOf(extra);
+        }
+
+        public static Options of(boolean persistent, String bucket, List<String> services, Map<String, String> extra) {
+            return new Options(persistent, bucket, services, extra, 0, 0, 0, null, null);
+        }
+    }
+
+    /**
      * Starts the infrastructure and the named services.
      *
      * @param repoRoot  the checkout, where {@code services/<name>/target/quarkus-app/quarkus-run.jar} are built
@@ -45,17 +61,22 @@ public final class LocalPlatform implements AutoCloseable {
      */
     public static LocalPlatform start(Path repoRoot, Path dataDir, boolean persistentObjects, String bucket,
                                       List<String> services, Map<String, String> extra) {
+        return start(repoRoot, dataDir, Options.of(persistentObjects, bucket, services, extra));
+    }
+
+    public static LocalPlatform start(Path repoRoot, Path dataDir, Options o) {
         EmbeddedKafka kafka = null;
         EmbeddedS3 s3 = null;
         LocalPlatform platform = null;
         try {
             Files.createDirectories(dataDir);
-            kafka = EmbeddedKafka.start();
-            String accessKey = "local-" + UUID.randomUUID().toString().substring(0, 8);
-            String secretKey = UUID.randomUUID().toString();
+            kafka = EmbeddedKafka.start(o.persistent() ? Optional.of(dataDir.resolve("kafka")) : Optional.empty(),
+                    o.kafkaPort());
+            String accessKey = o.accessKey() != null ? o.accessKey() : "local-" + UUID.randomUUID().toString().substring(0, 8);
+            String secretKey = o.secretKey() != null ? o.secretKey() : UUID.randomUUID().toString();
             s3 = EmbeddedS3.start(accessKey, secretKey,
-                    persistentObjects ? Optional.of(dataDir.resolve("s3")) : Optional.empty(), 0);
-            ObjectStore store = new ObjectStore(StorageSettings.of(s3.endpoint(), accessKey, secretKey, bucket));
+                    o.persistent() ? Optional.of(dataDir.resolve("s3")) : Optional.empty(), o.s3Port());
+            ObjectStore store = new ObjectStore(StorageSettings.of(s3.endpoint(), accessKey, secretKey, o.bucket()));
             store.ensureBucket();
             platform = new LocalPlatform(kafka, s3, store, dataDir.resolve("logs"));
             Map<String, String> config = new LinkedHashMap<>();
@@ -63,15 +84,20 @@ public final class LocalPlatform implements AutoCloseable {
             config.put("nnft.storage.endpoint", s3.endpoint());
             config.put("nnft.storage.access-key", accessKey);
             config.put("nnft.storage.secret-key", secretKey);
-            config.put("nnft.storage.bucket", bucket);
+            config.put("nnft.storage.bucket", o.bucket());
             // Each platform its own scratch space: services reuse what a job left there, by job id.
             for (String service : List.of("planner", "preprocessor", "trainer", "exporter")) {
                 config.put("nnft." + service + ".work-dir", dataDir.resolve("work").resolve(service).toAbsolutePath().toString());
             }
-            config.putAll(extra);
-            for (String name : services) {
+            config.putAll(o.extra());
+            for (String name : o.services()) {
                 Path jar = repoRoot.resolve("services").resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
-                platform.services.put(name, ServiceProcess.start(name, jar, config, platform.logDir,
+                Map<String, String> own = config;
+                if (name.equals("gateway") && o.gatewayPort() != 0) {
+                    own = new LinkedHashMap<>(config);
+                    own.put(ServiceProcess.HTTP_PORT, Integer.toString(o.gatewayPort()));
+                }
+                platform.services.put(name, ServiceProcess.start(name, jar, own, platform.logDir,
                         Duration.ofSeconds(120)));
             }
             return platform;

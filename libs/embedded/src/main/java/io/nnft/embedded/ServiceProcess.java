@@ -35,9 +35,14 @@ public final class ServiceProcess implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
+    /** Configuration key (not passed on) pinning the service's HTTP port; a free one otherwise. */
+    public static final String HTTP_PORT = "nnft.process.http-port";
+
     /**
-     * Starts {@code jar} with the given configuration (passed as system properties, which Quarkus reads
-     * before application.properties) and waits until its readiness check answers UP.
+     * Starts {@code jar} with the given configuration and waits until its readiness check answers UP. Settings travel
+     * as system properties (which Quarkus reads before application.properties), except credentials: those go in
+     * the child's environment under Quarkus' names for them ({@code nnft.storage.secret-key} →
+     * {@code NNFT_STORAGE_SECRET_KEY}), so no other local user reads them from the process list.
      */
     public static ServiceProcess start(String name, Path jar, Map<String, String> config, Path logDir,
                                        Duration readyTimeout) {
@@ -45,7 +50,7 @@ public final class ServiceProcess implements AutoCloseable {
             throw new IllegalStateException("service " + name + ": " + jar + " does not exist; build it first "
                     + "(./mvnw -B package -DskipTests)");
         }
-        int port = FreePort.find();
+        int port = config.containsKey(HTTP_PORT) ? Integer.parseInt(config.get(HTTP_PORT)) : FreePort.find();
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx" + config.getOrDefault("nnft.process.heap", "512m"));
@@ -54,8 +59,11 @@ public final class ServiceProcess implements AutoCloseable {
         cmd.add("-XX:TieredStopAtLevel=1");
         cmd.add("-Dquarkus.http.port=" + port);
         cmd.add("-Dquarkus.http.host=127.0.0.1");
+        Map<String, String> env = new java.util.LinkedHashMap<>();
         config.forEach((k, v) -> {
-            if (!k.startsWith("nnft.process.")) {
+            if (isCredential(k)) {
+                env.put(k.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_"), v);
+            } else if (!k.startsWith("nnft.process.")) {
                 cmd.add("-D" + k + "=" + v);
             }
         });
@@ -64,14 +72,23 @@ public final class ServiceProcess implements AutoCloseable {
         try {
             Files.createDirectories(logDir);
             Path log = logDir.resolve(name + ".log");
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            pb.environment().putAll(env);
+            Process p = pb.start();
             ServiceProcess sp = new ServiceProcess(name, p, port, log);
             sp.awaitReady(readyTimeout);
             return sp;
         } catch (IOException e) {
             throw new IllegalStateException("could not start service " + name + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Keys whose values are secrets: access keys, secret keys, API keys, passwords, tokens. */
+    static boolean isCredential(String key) {
+        String k = key.toLowerCase(java.util.Locale.ROOT);
+        return k.endsWith("access-key") || k.endsWith("secret-key") || k.endsWith("api-keys") || k.contains("password")
+                || k.endsWith("token");
     }
 
     private void awaitReady(Duration timeout) {
