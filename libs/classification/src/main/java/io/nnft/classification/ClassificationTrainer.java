@@ -209,10 +209,7 @@ public final class ClassificationTrainer {
                             trainLossSum += r.loss();
                             applied++;
                         } else {
-                            listener.message("epoch " + epoch + ", iteration " + it + ": loss " + r.loss()
-                                    + ", grad norm " + r.gradNorm() + ": step skipped, weights unchanged ("
-                                    + divergence.consecutiveSkipped() + " in a row, the run stops at "
-                                    + divergence.maxSkippedSteps() + ")");
+                            listener.message(divergence.skippedMessage(epoch, it, r.loss(), r.gradNorm()));
                         }
                         listener.iterationDone(epoch, it, r.loss());
                     }

@@ -40,6 +40,13 @@ public final class DivergenceGuard {
         return false;
     }
 
+    /** The log line of a skipped step (both trainers say it the same way). */
+    public String skippedMessage(int epoch, int iteration, float loss, float gradNorm) {
+        return "epoch " + epoch + ", iteration " + iteration + ": loss " + loss + ", grad norm " + gradNorm
+                + ": step skipped, weights unchanged (" + consecutive + " in a row, the run stops at " + maxSkippedSteps
+                + ")";
+    }
+
     /** @throws TrainingDivergedException when {@code value} (an epoch's mean loss) is not finite */
     public static void checkEpoch(int epoch, int lastIteration, String what, double value) {
         if (!Double.isFinite(value)) {

@@ -195,7 +195,7 @@ public final class Trainer {
                             trainLossSum += r.loss();
                             applied++;
                         } else {
-                            listener.message(skippedMessage(epoch, it, r, divergence));
+                            listener.message(divergence.skippedMessage(epoch, it, r.loss(), r.gradNormBeforeClip()));
                         }
                         listener.iterationDone(epoch, it, r.loss());
                     }
@@ -321,12 +321,6 @@ public final class Trainer {
             out.add(names[i] == null ? Integer.toString(i) : names[i]);
         }
         return out;
-    }
-
-    static String skippedMessage(int epoch, int iteration, TrainStep.Result r, DivergenceGuard d) {
-        return "epoch " + epoch + ", iteration " + iteration + ": loss " + r.loss() + ", grad norm "
-                + r.gradNormBeforeClip() + ": step skipped, weights unchanged (" + d.consecutiveSkipped() + " in a row, "
-                + "the run stops at " + d.maxSkippedSteps() + ")";
     }
 
     private static double now() {
