@@ -31,6 +31,7 @@ final class ClassificationTraining {
             s = new ClassificationSettings().epochs(t.epochs).iterationsPerEpoch(t.iterations)
                     .validationIterations(t.validationIterations).checkpointEvery(t.checkpointEvery)
                     .encoderLrFactor(t.encoderLrFactor).batchSize(t.batchSize).augment(!t.noAugment).freeze(freeze)
+                    .maxSkippedSteps(t.maxSkippedSteps)
                     .seed(t.seed != null ? t.seed : t.deterministic ? Long.valueOf(12345) : null);
             o.applyTo(s);
             s.initialLr(t.lr != null ? t.lr : s.optimizer() == ClassificationSettings.Optimizer.ADAMW ? 1e-3 : 1e-2);

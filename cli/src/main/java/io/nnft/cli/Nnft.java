@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code ./nnft} command line: the engines without any service. Exit codes: 0 ok, 2 bad input,
- * 1 anything else. Each subcommand lives in its own class and is registered here.
+ * 1 anything else (a diverged training among them, with its one-line reason). Each subcommand lives in its own class and is registered here.
  */
 @Command(name = "nnft", mixinStandardHelpOptions = true, version = "nnft 0.1.0",
         description = "Fine-tune nnU-Net models from pretrained checkpoints and export their encoders.",
@@ -32,6 +32,7 @@ import picocli.CommandLine.Command;
         })
 public final class Nnft implements Runnable {
     public static final int EXIT_BAD_INPUT = 2;
+    public static final int EXIT_FAILED = 1;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -76,6 +76,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--min-delta", defaultValue = "0", description = "early stopping: smallest improvement (default: ${DEFAULT-VALUE})")
     double minDelta;
 
+    @Option(names = "--max-skipped-steps", defaultValue = "5", description = "steps in a row with a NaN/infinite loss "
+            + "or gradient norm (skipped, not applied) before training stops as diverged (default: ${DEFAULT-VALUE})")
+    int maxSkippedSteps;
+
     @Option(names = "--lr", description = "initial learning rate, poly-decayed (default: 0.01; classification with "
             + "adamw: 0.001)")
     Double lr;
@@ -152,6 +156,7 @@ public final class TrainCommand implements Callable<Integer> {
                     .validationIterations(validationIterations).patience(patience).minDelta(minDelta).initialLr(lr == null ? 0.01 : lr)
                     .checkpointEvery(checkpointEvery).batchSize(batchSize).seed(seed).deterministic(deterministic)
                     .augment(!noAugment).encoderLrFactor(encoderLrFactor).finalValidation(!noFinalValidation)
+                    .maxSkippedSteps(maxSkippedSteps)
                     .freeze(new FreezeSettings(freeze, keepNormTrainable, schedule));
             if (dataThreads != null) {
                 s.dataThreads(dataThreads);

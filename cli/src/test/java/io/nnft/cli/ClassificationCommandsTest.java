@@ -11,7 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * raw synthetic classification set → preprocess with the pretrained model's plans → train --task classification
- * (one tiny epoch on the demo's pretrained encoder) → classify the raw images; bad input exits 2.
+ * (one tiny epoch on the demo's pretrained encoder) → classify the raw images; bad input exits 2, a diverging
+ * training exits 1 with its reason.
  */
 class ClassificationCommandsTest {
     private static final Path DEMO = Path.of("../demo/pretrained/Dataset101_SynthA");
@@ -87,6 +88,17 @@ class ClassificationCommandsTest {
         CliRun t2 = CliRun.run(train2);
         assertThat(t2.exit()).as(t2.err()).isZero();
         assertThat(dir.resolve("model2/fold_all/checkpoint_final.pth")).isRegularFile();
+
+        // LR 1e38 makes the head infinite after one step: the run diverges, exits 1 with the reason, no final checkpoint
+        String[] diverging = java.util.stream.Stream.concat(java.util.Arrays.stream(train),
+                java.util.stream.Stream.of("--lr", "1e38", "--max-skipped-steps", "2")).toArray(String[]::new);
+        diverging[16] = dir.resolve("model-diverged").toString();
+        CliRun d = CliRun.run(diverging);
+        System.out.print("nnft train --task classification with --lr 1e38: exit " + d.exit() + ", " + d.err());
+        assertThat(d.exit()).as(d.out() + d.err()).isEqualTo(1);
+        assertThat(d.err()).matches("(?s)error: training diverged at epoch \\d+, iteration \\d+: .*(NaN|Infinity)\\R");
+        assertThat(d.out()).doesNotContain("completed after");
+        assertThat(dir.resolve("model-diverged/fold_all/checkpoint_final.pth")).doesNotExist();
 
         Files.writeString(dir.resolve("bad.csv"), "case,label\ncls_000,absent\ncls_zzz,present\n");
         String[] badLabels = train.clone();

@@ -1,6 +1,7 @@
 package io.nnft.classification;
 
 import io.nnft.training.FreezeSettings;
+import io.nnft.training.TrainingSettings;
 
 /**
  * Every knob of classification training, one setter per field of FineTuneRequested (budget, optimizer,
@@ -38,6 +39,7 @@ public final class ClassificationSettings {
     private Integer batchSize;
     private boolean augment = true;
     private int dataThreads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() / 2));
+    private int maxSkippedSteps = TrainingSettings.DEFAULT_MAX_SKIPPED_STEPS;
 
     public int epochs() { return epochs; }
     public ClassificationSettings epochs(int v) { epochs = positive(v, "epochs"); return this; }
@@ -120,6 +122,10 @@ public final class ClassificationSettings {
     public ClassificationSettings augment(boolean v) { augment = v; return this; }
     public int dataThreads() { return dataThreads; }
     public ClassificationSettings dataThreads(int v) { dataThreads = positive(v, "data threads"); return this; }
+
+    /** Consecutive steps with a non-finite loss or gradient norm (skipped, not applied) before the run diverges. */
+    public int maxSkippedSteps() { return maxSkippedSteps; }
+    public ClassificationSettings maxSkippedSteps(int v) { maxSkippedSteps = positive(v, "max skipped steps"); return this; }
 
     private static int positive(int v, String what) {
         if (v < 1) {

@@ -21,6 +21,9 @@ import java.util.Map;
  * One classifier training iteration: zero grads, forward, cross-entropy, backward, clip_grad_norm_, optimizer
  * step. Frozen parameters get no gradient (requires_grad off), so the optimizer leaves them exactly as they
  * are. Every temporary lives in an {@link NDScope} closed at the end. Not thread-safe.
+ *
+ * <p>As in the segmentation step, a step whose loss or gradient norm is not finite is not applied (the weights and
+ * the optimizer state stay as they were); the {@link Result} says so and the trainer counts it.
  */
 public final class ClassificationStep {
     private final ClassifierNetwork net;
@@ -42,8 +45,15 @@ public final class ClassificationStep {
         this.store = new UsageTrackingParameterStore(manager);
     }
 
-    /** @return the batch's loss */
-    public float run(NdArray input, int[] labels) {
+    /**
+     * What one step did.
+     *
+     * @param applied false when the loss or the gradient norm was not finite and the weights were left as they were
+     */
+    public record Result(float loss, float gradNorm, boolean applied) {
+    }
+
+    public Result run(NdArray input, int[] labels) {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             NDArray x = Networks.toNDArray(manager, input);
@@ -64,9 +74,12 @@ public final class ClassificationStep {
                     }
                 }
             }
-            GradientClipping.clipGradNorm(grads.values(), maxGradNorm);
-            optimizer.step(parameters, grads);
-            return value;
+            float norm = GradientClipping.clipGradNorm(grads.values(), maxGradNorm);
+            boolean applied = Float.isFinite(value) && Float.isFinite(norm);
+            if (applied) {
+                optimizer.step(parameters, grads);
+            }
+            return new Result(value, norm, applied);
         }
     }
 

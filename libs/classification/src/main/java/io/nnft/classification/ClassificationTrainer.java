@@ -16,7 +16,10 @@ import io.nnft.network.PolyLRSchedule;
 import io.nnft.network.StateDict;
 import io.nnft.planning.ConfigurationPlan;
 import io.nnft.planning.Plans;
+import io.nnft.training.DivergenceGuard;
 import io.nnft.training.EarlyStopping;
+import io.nnft.training.StepDecorator;
+import io.nnft.training.TrainingDivergedException;
 import io.nnft.training.FreezeController;
 import io.nnft.training.data.Batch;
 import io.nnft.training.data.BatchStream;
@@ -38,6 +41,11 @@ import java.util.Map;
  * freeze schedule's factor), {@code iterationsPerEpoch} steps on background-produced batches, a validation
  * pass over every validation case (centred window), the metrics, checkpoint_best when the monitored metric
  * improves, checkpoint_latest every {@code checkpointEvery} epochs, early stopping, checkpoint_final.
+ *
+ * <p>Divergence as in the segmentation trainer ({@link DivergenceGuard}): non-finite steps are skipped and counted;
+ * too many in a row, or a non-finite mean train loss or validation loss, end the run with a
+ * {@link TrainingDivergedException}, no checkpoint written from that epoch on and checkpoint_latest.pth of the last
+ * good epoch kept for a resume.
  */
 public final class ClassificationTrainer {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -47,6 +55,12 @@ public final class ClassificationTrainer {
 
     public static ClassificationResult train(ClassificationInputs in, ClassificationSettings s,
                                              ClassificationListener listener) throws IOException {
+        return train(in, s, listener, StepDecorator.NONE);
+    }
+
+    /** @param faults replaces the batches of chosen iterations; tests only, production passes {@link StepDecorator#NONE} */
+    public static ClassificationResult train(ClassificationInputs in, ClassificationSettings s,
+                                             ClassificationListener listener, StepDecorator faults) throws IOException {
         // ---- inputs
         if (!Files.isRegularFile(in.plans())) {
             throw new IllegalArgumentException("--plans: expected the pretrained model's plans.json, found nothing at "
@@ -162,6 +176,7 @@ public final class ClassificationTrainer {
             ClassifierCheckpoints ckpt = new ClassifierCheckpoints(net, optimizer, plansJson, in.configuration(),
                     in.fold().equals("all") ? "all" : Integer.parseInt(in.fold()), datasetJson, headJson, classNames,
                     metric, seed);
+            DivergenceGuard divergence = new DivergenceGuard(s.maxSkippedSteps());
             String stop = "completed";
             int epoch = startEpoch;
             try (BatchStream trainStream = new BatchStream(trainGen::generate,
@@ -181,27 +196,37 @@ public final class ClassificationTrainer {
                     double start = now();
                     listener.epochStarted(epoch, s.epochs(), s.iterationsPerEpoch());
                     double trainLossSum = 0;
+                    int applied = 0;
                     boolean cancelled = false;
                     for (int it = 0; it < s.iterationsPerEpoch(); it++) {
                         if (listener.cancelRequested()) {
                             cancelled = true;
                             break;
                         }
-                        Batch b = trainStream.next();
-                        float l = step.run(b.data(), ClassificationBatches.labels(b));
-                        trainLossSum += l;
-                        listener.iterationDone(epoch, it, l);
+                        Batch b = faults.beforeStep(epoch, it, trainStream.next());
+                        ClassificationStep.Result r = step.run(b.data(), ClassificationBatches.labels(b));
+                        if (divergence.step(epoch, it, r.loss(), r.gradNorm(), r.applied())) {
+                            trainLossSum += r.loss();
+                            applied++;
+                        } else {
+                            listener.message(divergence.skippedMessage(epoch, it, r.loss(), r.gradNorm()));
+                        }
+                        listener.iterationDone(epoch, it, r.loss());
                     }
                     if (cancelled) {
                         stop = "cancelled";
                         break;
                     }
+                    // The mean of the applied steps: a skipped step's NaN says nothing about the weights.
+                    double trainLoss = applied == 0 ? Double.NaN : trainLossSum / applied;
+                    DivergenceGuard.checkEpoch(epoch, s.iterationsPerEpoch() - 1, "train loss", trainLoss);
                     double[][] probs = predict(net, dataset, fold.val(), patch, batchSize, manager);
                     ClassificationMetrics m = ClassificationMetrics.of(valTruth, probs, classes);
                     double valLoss = ClassificationStep.loss(probs, valTruth, classWeights);
-                    ClassificationEpochRecord rec = new ClassificationEpochRecord(epoch,
-                            trainLossSum / s.iterationsPerEpoch(), valLoss, m.accuracy(), m.balancedAccuracy(), m.auc(),
-                            m.confusion(), headGroup.lr(), encoderGroup.lr(), start, now(),
+                    // accuracy and AUC are not checked: they are NaN legitimately (one class among the cases)
+                    DivergenceGuard.checkEpoch(epoch, s.iterationsPerEpoch() - 1, "validation loss", valLoss);
+                    ClassificationEpochRecord rec = new ClassificationEpochRecord(epoch, trainLoss, valLoss,
+                            m.accuracy(), m.balancedAccuracy(), m.auc(), m.confusion(), headGroup.lr(), encoderGroup.lr(), start, now(),
                             trainStream.takeWaitNanos() / 1e9, freeze.trainable().size());
                     log.add(rec);
                     double value = rec.metric(metric);
@@ -229,6 +254,13 @@ public final class ClassificationTrainer {
                         break;
                     }
                 }
+            } catch (TrainingDivergedException e) {
+                // Nothing from the diverged epoch is kept; checkpoint_latest.pth is the last good epoch's.
+                ClassificationLogFile.write(foldDir.resolve("training_log.json"),
+                        ClassificationLogFile.toJson(log, classNames, metric, io.nnft.training.Trainer.DIVERGED));
+                listener.message(e.getMessage() + " (" + divergence.skippedSteps() + " steps skipped); "
+                        + latest + " holds the last good epoch");
+                throw e;
             }
             int lastEpoch = log.isEmpty() ? -1 : log.get(log.size() - 1).epoch();
             if (!stop.equals("cancelled")) {
@@ -249,7 +281,7 @@ public final class ClassificationTrainer {
                 }
             }
             ClassificationResult result = new ClassificationResult(stop, epoch - startEpoch, lastEpoch, metric,
-                    bestValue, bestEpoch, List.copyOf(log), foldDir, classNames);
+                    bestValue, bestEpoch, List.copyOf(log), foldDir, classNames, divergence.skippedSteps());
             listener.finished(result);
             return result;
         }

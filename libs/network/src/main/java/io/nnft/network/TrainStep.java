@@ -18,6 +18,10 @@ import java.util.Map;
  * DC+CE deep-supervision loss, backward, clip_grad_norm_(12), SGD step. Every temporary lives in an
  * {@link NDScope} closed at the end, so nothing accumulates in the model's manager.
  *
+ * <p>A step whose loss or gradient norm is not finite is not applied: one such step would write NaN into every
+ * weight and momentum buffer at once. Like PyTorch's GradScaler, the optimizer step is skipped and the
+ * {@link Result} says so; the caller counts skipped steps and decides when training has diverged.
+ *
  * <p>Not thread-safe; DJL allows one gradient collector per JVM.
  */
 public final class TrainStep {
@@ -49,8 +53,12 @@ public final class TrainStep {
         this.store = new UsageTrackingParameterStore(manager);
     }
 
-    /** What one step did. */
-    public record Result(float loss, float gradNormBeforeClip, List<String> parametersWithoutGradient) {
+    /**
+     * What one step did.
+     *
+     * @param applied false when the loss or the gradient norm was not finite and the weights were left as they were
+     */
+    public record Result(float loss, float gradNormBeforeClip, List<String> parametersWithoutGradient, boolean applied) {
     }
 
     /** @param target (N, 1, spatial…) labels at full resolution; deep-supervision targets are derived here */
@@ -87,8 +95,11 @@ public final class TrainStep {
                 }
             }
             float norm = GradientClipping.clipGradNorm(grads.values(), maxGradNorm);
-            optimizer.step(parameters, grads);
-            return new Result(lossValue, norm, without);
+            boolean applied = Float.isFinite(lossValue) && Float.isFinite(norm);
+            if (applied) {
+                optimizer.step(parameters, grads);
+            }
+            return new Result(lossValue, norm, without, applied);
         }
     }
 

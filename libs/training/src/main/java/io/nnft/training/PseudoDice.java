@@ -62,8 +62,15 @@ public final class PseudoDice {
         return n == 0 ? Double.NaN : sum / n;
     }
 
-    /** nnU-Net's logger: the first epoch's value, then 0.9 · previous + 0.1 · current. */
+    /**
+     * nnU-Net's logger: the first epoch's value, then 0.9 · previous + 0.1 · current. A NaN current value (no
+     * foreground class in any validation patch nor prediction) leaves the EMA where it was, and a NaN previous one
+     * starts it afresh: nnU-Net would carry the NaN forever, and a NaN must never stand in for a score.
+     */
     public static double ema(Double previous, double current) {
-        return previous == null ? current : 0.9 * previous + 0.1 * current;
+        if (previous == null || Double.isNaN(previous)) {
+            return current;
+        }
+        return Double.isNaN(current) ? previous : 0.9 * previous + 0.1 * current;
     }
 }

@@ -45,11 +45,18 @@ import java.util.Map;
  * the freeze schedule's factor), {@code iterationsPerEpoch} train steps on background-produced batches,
  * {@code validationIterations} validation steps, pseudo-Dice and its EMA, checkpoint_best when the EMA
  * improves, checkpoint_latest every {@code checkpointEvery} epochs, early stopping, and checkpoint_final.
+ *
+ * <p>A step with a non-finite loss or gradient norm is skipped (see {@link DivergenceGuard}); too many in a row, or
+ * an epoch whose mean train loss or validation loss is not finite, end the run with a
+ * {@link TrainingDivergedException}: training_log.json says "diverged", no checkpoint is written from that epoch
+ * on, and checkpoint_latest.pth of the last good epoch stays resumable.
  */
 public final class Trainer {
     public static final String TRAINER_NAME = "nnUNetTrainer";
     public static final String SEED_KEY = "nnft_seed";
     public static final String LOG_KEY = "nnft_training_log";
+    /** training_log.json's stop_reason of a run that ended with a {@link TrainingDivergedException}. */
+    public static final String DIVERGED = "diverged";
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private Trainer() {
@@ -57,6 +64,12 @@ public final class Trainer {
 
     public static TrainingResult train(TrainingInputs in, TrainingSettings s, TrainingListener listener)
             throws IOException {
+        return train(in, s, listener, StepDecorator.NONE);
+    }
+
+    /** @param faults replaces the batches of chosen iterations; tests only, production passes {@link StepDecorator#NONE} */
+    public static TrainingResult train(TrainingInputs in, TrainingSettings s, TrainingListener listener,
+                                       StepDecorator faults) throws IOException {
         // ---- inputs
         if (!Files.isRegularFile(in.plans())) {
             throw new IllegalArgumentException("--plans: expected an nnUNetPlans.json file, found nothing at " + in.plans());
@@ -150,6 +163,7 @@ public final class Trainer {
             }
             CheckpointContext ctx = new CheckpointContext(net, sgd, s, plansJson, in.configuration(),
                     foldNumber == null ? "all" : foldNumber, datasetJson, seed, classNames);
+            DivergenceGuard divergence = new DivergenceGuard(s.maxSkippedSteps());
             String stop = "completed";
             int epoch = startEpoch;
             try (BatchStream trainStream = new BatchStream(trainGen::generate,
@@ -168,37 +182,48 @@ public final class Trainer {
                     double start = now();
                     listener.epochStarted(epoch, s.epochs(), s.iterationsPerEpoch());
                     double trainLossSum = 0;
+                    int applied = 0;
                     boolean cancelled = false;
                     for (int it = 0; it < s.iterationsPerEpoch(); it++) {
                         if (listener.cancelRequested()) {
                             cancelled = true;
                             break;
                         }
-                        Batch b = trainStream.next();
-                        float l = step.run(b.data(), b.targets()).loss();
-                        trainLossSum += l;
-                        listener.iterationDone(epoch, it, l);
+                        Batch b = faults.beforeStep(epoch, it, trainStream.next());
+                        TrainStep.Result r = step.run(b.data(), b.targets());
+                        if (divergence.step(epoch, it, r.loss(), r.gradNormBeforeClip(), r.applied())) {
+                            trainLossSum += r.loss();
+                            applied++;
+                        } else {
+                            listener.message(divergence.skippedMessage(epoch, it, r.loss(), r.gradNormBeforeClip()));
+                        }
+                        listener.iterationDone(epoch, it, r.loss());
                     }
                     if (cancelled) {
                         stop = "cancelled";
                         break;
                     }
+                    // The mean of the applied steps: a skipped step's NaN says nothing about the weights.
+                    double trainLoss = applied == 0 ? Double.NaN : trainLossSum / applied;
+                    DivergenceGuard.checkEpoch(epoch, s.iterationsPerEpoch() - 1, "train loss", trainLoss);
                     PseudoDice dice = new PseudoDice(heads);
                     double valLossSum = 0;
                     for (int it = 0; it < s.validationIterations(); it++) {
                         valLossSum += validation.run(valStream.next(), dice);
                     }
+                    double valLoss = valLossSum / s.validationIterations();
+                    DivergenceGuard.checkEpoch(epoch, s.iterationsPerEpoch() - 1, "validation loss", valLoss);
                     double[] perClass = dice.perClass();
                     double mean = PseudoDice.nanMean(perClass);
                     Double prevEma = log.isEmpty() ? null : log.get(log.size() - 1).emaPseudoDice();
-                    double ema = PseudoDice.ema(prevEma != null && Double.isNaN(prevEma) ? null : prevEma, mean);
+                    double ema = PseudoDice.ema(prevEma, mean);
                     double wait = (trainStream.takeWaitNanos() + valStream.takeWaitNanos()) / 1e9;
-                    EpochRecord rec = new EpochRecord(epoch, trainLossSum / s.iterationsPerEpoch(),
-                            valLossSum / s.validationIterations(), perClass, mean, ema, lr, start, now(), wait,
-                            freeze.trainable().size());
+                    EpochRecord rec = new EpochRecord(epoch, trainLoss, valLoss, perClass, mean, ema, lr, start, now(),
+                            wait, freeze.trainable().size());
                     log.add(rec);
-                    // nnU-Net's on_epoch_end: best first, then latest.
-                    if (bestEma == null || ema > bestEma) {
+                    // nnU-Net's on_epoch_end: best first, then latest. A NaN EMA (no foreground class seen yet) is
+                    // no score: it neither becomes the best nor blocks a later one.
+                    if (!Double.isNaN(ema) && (bestEma == null || bestEma.isNaN() || ema > bestEma)) {
                         bestEma = ema;
                         ctx.save(foldDir.resolve("checkpoint_best.pth"), epoch + 1, bestEma, log, null);
                         listener.message(String.format("epoch %d: new best EMA pseudo-Dice %.4f", epoch, ema));
@@ -221,6 +246,14 @@ public final class Trainer {
                         break;
                     }
                 }
+            } catch (TrainingDivergedException e) {
+                // Nothing from the diverged epoch is kept: training_log.json lists the good epochs and says why
+                // it stopped; checkpoint_latest.pth is the last good epoch's, to resume from.
+                TrainingLogFile.write(foldDir.resolve("training_log.json"),
+                        TrainingLogFile.toJson(log, classNames, DIVERGED));
+                listener.message(e.getMessage() + " (" + divergence.skippedSteps() + " steps skipped); "
+                        + latest + " holds the last good epoch");
+                throw e;
             }
             int lastEpoch = log.isEmpty() ? -1 : log.get(log.size() - 1).epoch();
             if (!stop.equals("cancelled")) {
@@ -241,7 +274,8 @@ public final class Trainer {
                 finalDice = FinalValidationStep.run(in, fold.val(), s.dataThreads(), listener);
             }
             TrainingResult result = new TrainingResult(stop, epoch - startEpoch, lastEpoch,
-                    bestEma == null ? Double.NaN : bestEma, bestEpoch, List.copyOf(log), foldDir, finalDice);
+                    bestEma == null ? Double.NaN : bestEma, bestEpoch, List.copyOf(log), foldDir, finalDice,
+                    divergence.skippedSteps());
             listener.finished(result);
             return result;
         }

@@ -7,6 +7,8 @@ package io.nnft.training;
  */
 public final class TrainingSettings {
     public static final int SHORT_SCHEDULE_WARNING_EPOCHS = 250;
+    /** A few NaN steps in a row are a transient; more mean the weights will not come back (see DivergenceGuard). */
+    public static final int DEFAULT_MAX_SKIPPED_STEPS = 5;
 
     private int epochs = 1000;
     private int iterationsPerEpoch = 250;
@@ -28,6 +30,7 @@ public final class TrainingSettings {
     private FreezeSettings freeze = FreezeSettings.NONE;
     private double encoderLrFactor = 1;
     private boolean finalValidation = true;
+    private int maxSkippedSteps = DEFAULT_MAX_SKIPPED_STEPS;
 
     public int epochs() { return epochs; }
     public TrainingSettings epochs(int v) { epochs = positive(v, "epochs"); return this; }
@@ -88,6 +91,10 @@ public final class TrainingSettings {
     /** nnU-Net's perform_actual_validation after training: predict the fold's validation cases, real Dice. */
     public boolean finalValidation() { return finalValidation; }
     public TrainingSettings finalValidation(boolean v) { finalValidation = v; return this; }
+
+    /** Consecutive steps with a non-finite loss or gradient norm (skipped, not applied) before the run diverges. */
+    public int maxSkippedSteps() { return maxSkippedSteps; }
+    public TrainingSettings maxSkippedSteps(int v) { maxSkippedSteps = positive(v, "max skipped steps"); return this; }
 
     private static int positive(int v, String what) {
         if (v < 1) {

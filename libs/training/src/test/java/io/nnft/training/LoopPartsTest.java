@@ -26,6 +26,32 @@ class LoopPartsTest {
         assertThat(PseudoDice.nanMean(new double[] {Double.NaN, 0.5, 0.7})).isCloseTo(0.6, within(1e-12));
         assertThat(PseudoDice.ema(null, 0.4)).isEqualTo(0.4);
         assertThat(PseudoDice.ema(0.4, 0.9)).isCloseTo(0.45, within(1e-12));
+        // no foreground class in any validation patch: the EMA stays, a NaN never stands in for a score
+        assertThat(PseudoDice.ema(0.4, Double.NaN)).isEqualTo(0.4);
+        assertThat(PseudoDice.ema(Double.NaN, 0.3)).isEqualTo(0.3);
+        assertThat(PseudoDice.ema(null, Double.NaN)).isNaN();
+    }
+
+    @Test
+    void divergenceGuardSkipsTransientsAndStopsAfterTheLimitInARow() {
+        DivergenceGuard g = new DivergenceGuard(3);
+        assertThat(g.step(0, 0, 0.5f, 1f, true)).isTrue();
+        assertThat(g.step(0, 1, Float.NaN, Float.NaN, false)).isFalse();
+        assertThat(g.step(0, 2, Float.NaN, Float.NaN, false)).isFalse();
+        assertThat(g.step(0, 3, 0.4f, 1f, true)).isTrue(); // resets the run of skipped steps
+        assertThat(g.step(1, 0, 0.4f, Float.POSITIVE_INFINITY, false)).isFalse();
+        assertThat(g.step(1, 1, 0.4f, Float.POSITIVE_INFINITY, false)).isFalse();
+        assertThatThrownBy(() -> g.step(1, 2, 0.4f, Float.POSITIVE_INFINITY, false))
+                .isInstanceOf(TrainingDivergedException.class)
+                .hasMessage("training diverged at epoch 1, iteration 2: grad norm Infinity");
+        assertThat(g.skippedSteps()).isEqualTo(5);
+        assertThatThrownBy(() -> new DivergenceGuard(1).step(4, 7, Float.NaN, Float.NaN, false))
+                .hasMessage("training diverged at epoch 4, iteration 7: loss NaN");
+        assertThatThrownBy(() -> DivergenceGuard.checkEpoch(2, 249, "validation loss", Double.NaN))
+                .isInstanceOf(TrainingDivergedException.class)
+                .hasMessage("training diverged at epoch 2, iteration 249: validation loss NaN");
+        DivergenceGuard.checkEpoch(2, 249, "validation loss", 0.7);
+        assertThatThrownBy(() -> new DivergenceGuard(0)).hasMessageContaining("max skipped steps: expected >= 1, found 0");
     }
 
     @Test

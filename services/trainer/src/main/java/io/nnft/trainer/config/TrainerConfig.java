@@ -53,6 +53,13 @@ public interface TrainerConfig {
     @WithDefault("8")
     int storageRetries();
 
+    /**
+     * Consecutive training steps with a NaN or infinite loss or gradient norm (skipped, never applied) after which a
+     * run fails as diverged (JobFailed, not retriable: the same attempt would diverge again).
+     */
+    @WithDefault("5")
+    int maxSkippedSteps();
+
     /** Threads producing augmented batches in the worker. */
     @WithDefault("4")
     int dataThreads();

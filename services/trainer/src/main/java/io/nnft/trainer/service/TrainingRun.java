@@ -116,7 +116,7 @@ final class TrainingRun {
                     + " the last checkpoint is kept in " + store.locate(ObjectLayout.model(jobId)).uri();
             return failed(why, true, List.of(), 0);
         }
-        WorkerSpec.Settings settings = WorkerSpecs.settings(request, config.dataThreads());
+        WorkerSpec.Settings settings = WorkerSpecs.settings(request, config.dataThreads(), config.maxSkippedSteps());
         String fold = request.fold().toString();
         String configuration = (event.configuration() != null ? event.configuration() : request.configuration())
                 .nnunetName();

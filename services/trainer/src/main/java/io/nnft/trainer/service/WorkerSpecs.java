@@ -17,6 +17,11 @@ public final class WorkerSpecs {
     }
 
     public static WorkerSpec.Settings settings(FineTuneRequested request, int dataThreads) {
+        return settings(request, dataThreads, null);
+    }
+
+    /** @param maxSkippedSteps nnft.trainer.max-skipped-steps, or null for the trainers' default */
+    public static WorkerSpec.Settings settings(FineTuneRequested request, int dataThreads, Integer maxSkippedSteps) {
         FineTuneRequested r = request.withDefaults();
         List<Problem> problems = new ArrayList<>();
         boolean classification = r.task() == Task.CLASSIFICATION;
@@ -47,7 +52,8 @@ public final class WorkerSpecs {
         return new WorkerSpec.Settings(b.epochs(), b.iterationsPerEpoch(), b.validationIterations(), o.initialLr(),
                 o.weightDecay(), o.momentum(), b.checkpointEvery(), es == null ? null : es.patience(),
                 es == null || es.minDelta() == null ? 0 : es.minDelta(), r.seed() == null ? null : r.seed().longValue(),
-                false, dataThreads, freezePolicy(f), Boolean.TRUE.equals(f.keepNormTrainable()), schedule);
+                false, dataThreads, freezePolicy(f), Boolean.TRUE.equals(f.keepNormTrainable()), schedule,
+                maxSkippedSteps);
     }
 
     /**

@@ -6,6 +6,8 @@ import io.nnft.classification.ClassificationEpochRecord;
 import io.nnft.classification.ClassificationListener;
 import io.nnft.classification.ClassificationResult;
 import io.nnft.classification.ClassificationTrainer;
+import io.nnft.training.StepDecorator;
+import io.nnft.training.TrainingDivergedException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +25,7 @@ final class ClassificationWork {
     private ClassificationWork() {
     }
 
-    static int run(WorkerSpec spec, String device, Consumer<ObjectNode> emit, Path cancel) {
+    static int run(WorkerSpec spec, String device, Consumer<ObjectNode> emit, Path cancel, StepDecorator faults) {
         try {
             List<String> classNames = ClassLabels.read(Path.of(spec.classification().labelsCsv()), null).classNames();
             ClassificationResult r = ClassificationTrainer.train(spec.classificationInputs(),
@@ -49,7 +51,7 @@ final class ClassificationWork {
                         public boolean cancelRequested() {
                             return cancel != null && Files.exists(cancel);
                         }
-                    });
+                    }, faults);
             ObjectNode res = WorkerLine.of(WorkerLine.RESULT);
             res.put("stopReason", r.stopReason());
             res.put("epochsRun", r.epochsRun());
@@ -67,6 +69,9 @@ final class ClassificationWork {
             }
             emit.accept(res);
             return 0;
+        } catch (TrainingDivergedException e) {
+            emit.accept(TrainingWorker.diverged(e));
+            return 2;
         } catch (IllegalArgumentException e) {
             // bad inputs (labels, plans, splits, pretrained weights): the same attempt would fail again
             emit.accept(TrainingWorker.error(e.getMessage(), false));

@@ -4,7 +4,9 @@ import ai.djl.engine.Engine;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nnft.network.Networks;
 import io.nnft.training.EpochRecord;
+import io.nnft.training.StepDecorator;
 import io.nnft.training.Trainer;
+import io.nnft.training.TrainingDivergedException;
 import io.nnft.training.TrainingListener;
 import io.nnft.training.TrainingResult;
 import java.io.FileDescriptor;
@@ -23,20 +25,29 @@ import java.nio.file.Path;
  * stdout. The worker exits when its stdin reaches end-of-file (the service died), so no orphan keeps a GPU.
  *
  * <p>Exit codes: 0 a {@code result} line was written (completed, early-stopped or cancelled); 2 an
- * {@code error} line was written; 3 the device was refused; 4 the parent went away.
+ * {@code error} line was written (a diverged run among them: not retriable, its reason the
+ * {@link TrainingDivergedException}'s message); 3 the device was refused; 4 the parent went away.
  */
 public final class TrainingWorker {
     private TrainingWorker() {
     }
 
     public static void main(String[] args) {
+        main(args, StepDecorator.NONE);
+    }
+
+    /**
+     * The worker with a {@link StepDecorator} around every training iteration: the seam of fault-injection tests,
+     * whose own main (in test sources) calls this. Production starts {@link #main(String[])}.
+     */
+    public static void main(String[] args, StepDecorator faults) {
         PrintStream protocol = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
         // Whatever a library prints goes to stderr (the worker log); stdout carries the protocol only.
         System.setOut(System.err);
         if (!"false".equals(System.getProperty("nnft.worker.watch-stdin"))) {
             watchParent(System.in);
         }
-        int code = run(args, protocol);
+        int code = run(args, protocol, faults);
         protocol.flush();
         System.exit(code);
     }
@@ -58,6 +69,10 @@ public final class TrainingWorker {
     }
 
     static int run(String[] args, PrintStream out) {
+        return run(args, out, StepDecorator.NONE);
+    }
+
+    static int run(String[] args, PrintStream out, StepDecorator faults) {
         if (args.length != 1) {
             emit(out, error("usage: TrainingWorker <spec.json>, found " + args.length + " arguments", false));
             return 2;
@@ -85,7 +100,7 @@ public final class TrainingWorker {
         }
         Path cancel = spec.cancelFile() == null ? null : Path.of(spec.cancelFile());
         if (spec.trainsClassifier()) {
-            return ClassificationWork.run(spec, device.device(), line -> emit(out, line), cancel);
+            return ClassificationWork.run(spec, device.device(), line -> emit(out, line), cancel, faults);
         }
         try {
             TrainingResult r = Trainer.train(spec.inputs(), spec.trainingSettings(), new TrainingListener() {
@@ -110,7 +125,7 @@ public final class TrainingWorker {
                 public boolean cancelRequested() {
                     return cancel != null && Files.exists(cancel);
                 }
-            });
+            }, faults);
             ObjectNode res = WorkerLine.of(WorkerLine.RESULT);
             res.put("stopReason", r.stopReason());
             res.put("epochsRun", r.epochsRun());
@@ -130,6 +145,9 @@ public final class TrainingWorker {
             }
             emit(out, res);
             return 0;
+        } catch (TrainingDivergedException e) {
+            emit(out, diverged(e));
+            return 2;
         } catch (IllegalArgumentException e) {
             // Bad inputs (plans, dataset, splits, pretrained weights): the same attempt would fail again.
             emit(out, error(e.getMessage(), false));
@@ -140,6 +158,14 @@ public final class TrainingWorker {
             e.printStackTrace();
             return 2;
         }
+    }
+
+    /**
+     * A diverged run: not retriable, since the next attempt resumes from the same checkpoint with the same settings
+     * and data and would diverge again; the message is the reason JobFailed carries.
+     */
+    static ObjectNode diverged(TrainingDivergedException e) {
+        return error(e.getMessage(), false);
     }
 
     static ObjectNode error(String message, boolean retriable) {

@@ -53,12 +53,18 @@ public record WorkerSpec(String jobId, String preprocessed, String plans, String
         return classification != null;
     }
 
-    /** The loop's knobs, from the request's budget, optimizer, earlyStopping, freeze and seed. */
+    /**
+     * The loop's knobs, from the request's budget, optimizer, earlyStopping, freeze and seed.
+     *
+     * @param maxSkippedSteps consecutive non-finite steps before the run diverges (nnft.trainer.max-skipped-steps);
+     *                        null: the trainers' default
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Settings(int epochs, int iterationsPerEpoch, int validationIterations, double initialLr,
                            double weightDecay, double momentum, int checkpointEvery, Integer patience,
                            double minDelta, Long seed, boolean deterministic, int dataThreads,
-                           String freezePolicy, boolean keepNormTrainable, List<Step> unfreezeSchedule) {
+                           String freezePolicy, boolean keepNormTrainable, List<Step> unfreezeSchedule,
+                           Integer maxSkippedSteps) {
     }
 
     /** One step of the freeze schedule. */
@@ -85,7 +91,9 @@ public record WorkerSpec(String jobId, String preprocessed, String plans, String
                 .validationIterations(s.validationIterations()).initialLr(s.initialLr()).weightDecay(s.weightDecay())
                 .momentum(s.momentum()).checkpointEvery(s.checkpointEvery()).patience(s.patience())
                 .minDelta(s.minDelta()).seed(s.seed()).deterministic(s.deterministic()).dataThreads(s.dataThreads())
-                .freeze(new FreezeSettings(s.freezePolicy(), s.keepNormTrainable(), schedule));
+                .freeze(new FreezeSettings(s.freezePolicy(), s.keepNormTrainable(), schedule))
+                .maxSkippedSteps(s.maxSkippedSteps() == null ? TrainingSettings.DEFAULT_MAX_SKIPPED_STEPS
+                        : s.maxSkippedSteps());
     }
 
     public ClassificationInputs classificationInputs() {
@@ -113,7 +121,7 @@ public record WorkerSpec(String jobId, String preprocessed, String plans, String
                 .crop(ClassificationSettings.Crop.valueOf(c.crop().toUpperCase(Locale.ROOT)))
                 .classWeights(c.classWeights())
                 .earlyStopping(ClassificationMetric.parse(c.metric()), s.patience(), s.minDelta())
-                .freeze(t.freeze()).dataThreads(s.dataThreads());
+                .freeze(t.freeze()).dataThreads(s.dataThreads()).maxSkippedSteps(t.maxSkippedSteps());
     }
 
     /** {@code outputDir/fold_F}. */

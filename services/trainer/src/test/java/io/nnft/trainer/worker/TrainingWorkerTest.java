@@ -24,7 +24,8 @@ class TrainingWorkerTest {
         Path data = TestData.preprocessed(tmp.resolve("pre"));
         WorkerSpec spec = new WorkerSpec("gpu-1", data.toString(), data.resolve("nnUNetPlans.json").toString(),
                 "3d_fullres", "all", tmp.resolve("model").toString(), null, null, false, null, true,
-                new WorkerSpec.Settings(2, 2, 1, 0.01, 3e-5, 0.99, 1, null, 0, 7L, false, 1, "none", false, List.of()), null);
+                new WorkerSpec.Settings(2, 2, 1, 0.01, 3e-5, 0.99, 1, null, 0, 7L, false, 1, "none", false, List.of(),
+                        null), null);
         Path specFile = tmp.resolve("spec.json");
         WorkerLine.MAPPER.writeValue(specFile.toFile(), spec);
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
