@@ -14,7 +14,7 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 /**
  * What comes in: {@code FineTuneRequested} (one without a job id gets one, {@code JobId.assign}). What goes out:
  * {@code PlansReady} or {@code JobFailed}, once per job: a redelivered request is ignored, a job id reused for
- * another request is dead-lettered ({@link EventIntake#processOnce}).
+ * another request is dead-lettered ({@link EventIntake#processOncePerJob}).
  */
 @ApplicationScoped
 public class FineTuneRequestConsumer {
@@ -27,6 +27,6 @@ public class FineTuneRequestConsumer {
     @Incoming("fine-tune-requested")
     @Blocking
     public CompletionStage<Void> consume(Message<byte[]> message) {
-        return intake.processOnce(message, FineTuneRequested.class, JobFailed.Stage.PLANNING, planning::plan);
+        return intake.processOncePerJob(message, FineTuneRequested.class, JobFailed.Stage.PLANNING, planning::plan);
     }
 }

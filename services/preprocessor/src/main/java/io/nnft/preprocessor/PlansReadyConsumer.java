@@ -13,8 +13,8 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
  * What comes in: {@code PlansReady}. What goes out: {@code PreprocessingCompleted} or {@code JobFailed}, once per
- * job: the same PlansReady again is ignored, another one for the same job dead-lettered
- * ({@link EventIntake#processOnce}).
+ * event: the same PlansReady (id + source) again is ignored; another PlansReady for the job (the planner published
+ * again) runs, redoing only the cases without a marker ({@link EventIntake#processOncePerEvent}).
  */
 @ApplicationScoped
 public class PlansReadyConsumer {
@@ -27,6 +27,6 @@ public class PlansReadyConsumer {
     @Incoming("plans-ready")
     @Blocking
     public CompletionStage<Void> consume(Message<byte[]> message) {
-        return intake.processOnce(message, PlansReady.class, JobFailed.Stage.PREPROCESSING, preprocessing::preprocess);
+        return intake.processOncePerEvent(message, PlansReady.class, JobFailed.Stage.PREPROCESSING, preprocessing::preprocess);
     }
 }

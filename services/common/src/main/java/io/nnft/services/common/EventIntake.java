@@ -64,18 +64,27 @@ public class EventIntake {
     /** Decodes, runs {@code handler} for a valid event, reports any failure; then acks. Never throws. */
     public <T extends NnftEvent> CompletionStage<Void> process(Message<byte[]> message, Class<T> type,
                                                                JobFailed.Stage stage, Consumer<T> handler) {
-        return handle(message, type, stage, handler, false);
+        return handle(message, type, stage, handler, null);
     }
 
     /**
-     * As {@link #process}, once per job at this stage ({@link IntakeLedger}): the same event again, or the same
-     * data under a new event id, is ignored once its work has ended; a job id already used at this stage for
-     * another request is dead-lettered ({@code job id already used}) and nothing is published under that id,
-     * since a JobFailed there would tell the original job's followers that their job failed.
+     * As {@link #process}, one request per job id at this stage ({@link IntakeLedger.Once#PER_JOB}): the same event
+     * again, or the same data under a new event id, is ignored once its work has ended; a job id already used at
+     * this stage for another request is dead-lettered ({@code job id already used}) and nothing is published under
+     * that id, since a JobFailed there would tell the original job's followers that their job failed.
      */
-    public <T extends NnftEvent> CompletionStage<Void> processOnce(Message<byte[]> message, Class<T> type,
-                                                                   JobFailed.Stage stage, Consumer<T> handler) {
-        return handle(message, type, stage, handler, true);
+    public <T extends NnftEvent> CompletionStage<Void> processOncePerJob(Message<byte[]> message, Class<T> type,
+                                                                         JobFailed.Stage stage, Consumer<T> handler) {
+        return handle(message, type, stage, handler, IntakeLedger.Once.PER_JOB);
+    }
+
+    /**
+     * As {@link #process}, each event once at this stage ({@link IntakeLedger.Once#PER_EVENT}): the same event
+     * ({@code id} + {@code source}) again is ignored once its work has ended; another event for the job runs.
+     */
+    public <T extends NnftEvent> CompletionStage<Void> processOncePerEvent(Message<byte[]> message, Class<T> type,
+                                                                           JobFailed.Stage stage, Consumer<T> handler) {
+        return handle(message, type, stage, handler, IntakeLedger.Once.PER_EVENT);
     }
 
     /**
@@ -90,12 +99,13 @@ public class EventIntake {
     }
 
     private <T extends NnftEvent> CompletionStage<Void> handle(Message<byte[]> message, Class<T> type,
-                                                               JobFailed.Stage stage, Consumer<T> handler, boolean once) {
+                                                               JobFailed.Stage stage, Consumer<T> handler,
+                                                               IntakeLedger.Once once) {
         try {
             Optional<Decoded> admitted = admit(message, type, stage, true);
             if (admitted.isPresent()) {
-                if (once) {
-                    runOnce(message, admitted.get(), type, stage, handler);
+                if (once != null) {
+                    runOnce(message, admitted.get(), type, stage, handler, once);
                 } else {
                     run(message, type.cast(admitted.get().event()), stage, handler);
                 }
@@ -152,11 +162,11 @@ public class EventIntake {
     }
 
     private <T extends NnftEvent> void runOnce(Message<byte[]> message, Decoded decoded, Class<T> type,
-                                               JobFailed.Stage stage, Consumer<T> handler) {
+                                               JobFailed.Stage stage, Consumer<T> handler, IntakeLedger.Once once) {
         String jobId = decoded.jobId();
         IntakeLedger.Claim claim;
         try {
-            claim = ledger.claim(decoded, stage);
+            claim = ledger.claim(decoded, stage, once);
         } catch (RuntimeException e) {
             // Without the ledger we cannot tell a new job from a reused id: publish nothing under the id.
             LOG.errorf(e, "job %s: cannot read or write %s", jobId, IntakeLedger.key(jobId, stage));

@@ -15,7 +15,7 @@ import java.time.Instant;
 import java.util.HexFormat;
 
 /**
- * One job per id, once per event: which event a stage started a job's work for, in
+ * One job per id, each event once: which event a stage started a job's work for, in
  * {@code jobs/<jobId>/intake/<stage>.json} (the event's {@code id} and {@code source}, a SHA-256 of its data, and
  * whether the work has ended). The first event claims the job with a conditional put
  * ({@link ObjectStore#putIfAbsent}); Kafka delivers at least once and producers retry, so a stage sees the same
@@ -61,8 +61,23 @@ public final class IntakeLedger {
         return ObjectLayout.job(jobId) + "intake/" + stage.name().toLowerCase(java.util.Locale.ROOT) + ".json";
     }
 
+    /** What counts as "the same" when a job's event comes again. */
+    public enum Once {
+        /**
+         * One request per job id (the planner): the same event, or the same data under a new event id, is the same
+         * request; other data under the job id is another request and a {@link Verdict#CONFLICT}.
+         */
+        PER_JOB,
+        /**
+         * Each event once (a later stage): the same event ({@code id} + {@code source}) again is a duplicate; another
+         * event for the job (its stage upstream published again) is new work and takes the entry over. The stage's
+         * own per-case markers make that work cheap.
+         */
+        PER_EVENT
+    }
+
     /** Claims {@code decoded}'s job at {@code stage} for it, or says why not. */
-    public Claim claim(Decoded decoded, JobFailed.Stage stage) {
+    public Claim claim(Decoded decoded, JobFailed.Stage stage, Once once) {
         String key = key(decoded.jobId(), stage);
         Entry mine = new Entry(decoded.id(), decoded.source(), decoded.type().cloudEventType(), digest(decoded),
                 Instant.now().toString(), false);
@@ -70,6 +85,13 @@ public final class IntakeLedger {
             return new Claim(Verdict.FIRST, mine);
         }
         Entry earlier = read(store.getBytes(key), key);
+        if (once == Once.PER_EVENT) {
+            if (earlier.eventId().equals(mine.eventId()) && earlier.source().equals(mine.source())) {
+                return new Claim(earlier.done() ? Verdict.DUPLICATE : Verdict.RESUME, earlier);
+            }
+            store.put(key, write(mine), JSON);
+            return new Claim(Verdict.FIRST, mine);
+        }
         if (!earlier.digest().equals(mine.digest())) {
             // another request under this job id (or a producer that reused an event id for other data)
             return new Claim(Verdict.CONFLICT, earlier);
