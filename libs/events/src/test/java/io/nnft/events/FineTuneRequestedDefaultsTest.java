@@ -81,6 +81,20 @@ class FineTuneRequestedDefaultsTest {
         EventJson.mapper().valueToTree(FineTuneRequested.of("datasets/x/").withJobId(a)))).isEmpty();
   }
 
+  @Test
+  void aRequestWithoutJobIdGetsOneDerivedFromItsEvent() {
+    FineTuneRequested request = FineTuneRequested.of("datasets/x/");
+    FineTuneRequested assigned = JobId.assign(request, "/nnft/cli", "e-1");
+    assertThat(JobId.isValid(assigned.jobId())).isTrue();
+    assertThat(assigned.jobId()).startsWith("job-");
+    // the same event names the same job wherever and however often it is received
+    assertThat(JobId.assign(request, "/nnft/cli", "e-1").jobId()).isEqualTo(assigned.jobId());
+    assertThat(JobId.assign(request, "/nnft/cli", "e-2").jobId()).isNotEqualTo(assigned.jobId());
+    assertThat(JobId.assign(request, "/nnft/gateway", "e-1").jobId()).isNotEqualTo(assigned.jobId());
+    // a request that names its job keeps it
+    assertThat(JobId.assign(request.withJobId("mine"), "/nnft/cli", "e-1").jobId()).isEqualTo("mine");
+  }
+
   /** Pointer to "default" for every object property reachable from the root (arrays not entered). */
   private static Map<String, JsonNode> schemaDefaults() {
     Map<String, JsonNode> out = new LinkedHashMap<>();

@@ -11,7 +11,11 @@ import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
-/** What comes in: {@code FineTuneRequested}. What goes out: {@code PlansReady} or {@code JobFailed}. */
+/**
+ * What comes in: {@code FineTuneRequested} (one without a job id gets one, {@code JobId.assign}). What goes out:
+ * {@code PlansReady} or {@code JobFailed}, once per job: a redelivered request is ignored, a job id reused for
+ * another request is dead-lettered ({@link EventIntake#processOncePerJob}).
+ */
 @ApplicationScoped
 public class FineTuneRequestConsumer {
     @Inject
@@ -23,6 +27,6 @@ public class FineTuneRequestConsumer {
     @Incoming("fine-tune-requested")
     @Blocking
     public CompletionStage<Void> consume(Message<byte[]> message) {
-        return intake.process(message, FineTuneRequested.class, JobFailed.Stage.PLANNING, planning::plan);
+        return intake.processOncePerJob(message, FineTuneRequested.class, JobFailed.Stage.PLANNING, planning::plan);
     }
 }

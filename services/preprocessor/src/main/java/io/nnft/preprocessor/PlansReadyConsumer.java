@@ -11,7 +11,11 @@ import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
-/** What comes in: {@code PlansReady}. What goes out: {@code PreprocessingCompleted} or {@code JobFailed}. */
+/**
+ * What comes in: {@code PlansReady}. What goes out: {@code PreprocessingCompleted} or {@code JobFailed}, once per
+ * event: the same PlansReady (id + source) again is ignored; another PlansReady for the job (the planner published
+ * again) runs, redoing only the cases without a marker ({@link EventIntake#processOncePerEvent}).
+ */
 @ApplicationScoped
 public class PlansReadyConsumer {
     @Inject
@@ -23,6 +27,6 @@ public class PlansReadyConsumer {
     @Incoming("plans-ready")
     @Blocking
     public CompletionStage<Void> consume(Message<byte[]> message) {
-        return intake.process(message, PlansReady.class, JobFailed.Stage.PREPROCESSING, preprocessing::preprocess);
+        return intake.processOncePerEvent(message, PlansReady.class, JobFailed.Stage.PREPROCESSING, preprocessing::preprocess);
     }
 }

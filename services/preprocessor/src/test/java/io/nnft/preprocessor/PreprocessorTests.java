@@ -159,6 +159,23 @@ class PreprocessorTests {
     }
 
     @Test
+    void theSameEventThreeTimesIsHandledOnce() {
+        try (TopicClient topics = new TopicClient(RealKafkaAndS3.bootstrapServers())) {
+            byte[] record = CODEC.encode(plansReady("prep-thrice-1", "Dataset004_Corrupt"));
+            for (int i = 0; i < 3; i++) {
+                topics.publish(EventType.PLANS_READY.topic(), "prep-thrice-1", record);
+            }
+            // one partition: once the next job has its outcome, the three copies have been handled
+            topics.publish(EventType.PLANS_READY.topic(), "prep-thrice-next",
+                    CODEC.encode(plansReady("prep-thrice-next", "Dataset004_Corrupt")));
+            topics.await(EventType.JOB_FAILED.topic(), r -> "prep-thrice-next".equals(r.key()), 1, WAIT);
+            assertThat(topics.readAll(EventType.JOB_FAILED.topic(), r -> "prep-thrice-1".equals(r.key()))).hasSize(1);
+            assertThat(topics.readAll(EventType.DEAD_LETTER_TOPIC, r -> "prep-thrice-1".equals(r.key()))).isEmpty();
+        }
+        io.restassured.RestAssured.given().get("/q/health/live").then().statusCode(200);
+    }
+
+    @Test
     void aCorruptCaseFailsTheJobNamingTheCase() {
         try (TopicClient topics = new TopicClient(RealKafkaAndS3.bootstrapServers())) {
             topics.publish(EventType.PLANS_READY.topic(), "prep-bad-1", CODEC.encode(plansReady("prep-bad-1", "Dataset004_Corrupt")));

@@ -47,8 +47,16 @@ public class EventPublisher {
 
     /** Validates, sends and waits (at most 60 s) for the broker's acknowledgement. */
     public void publish(NnftEvent event) {
+        publish(event, java.util.UUID.randomUUID().toString());
+    }
+
+    /**
+     * As {@link #publish(NnftEvent)} with a CloudEvent id chosen by the caller (the gateway derives a
+     * request's job id from it, {@link io.nnft.events.JobId#assign}).
+     */
+    public void publish(NnftEvent event, String eventId) {
         EventType type = event.type();
-        send(type.topic(), event.jobId(), codec.encode(event),
+        send(type.topic(), event.jobId(), codec.encode(event, eventId, java.time.Instant.now()),
                 new RecordHeaders().add("content-type", CLOUDEVENTS_JSON));
         LOG.infof("published %s for job %s", type.eventName(), event.jobId());
     }

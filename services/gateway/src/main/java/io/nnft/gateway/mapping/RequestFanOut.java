@@ -20,7 +20,8 @@ import java.util.Set;
  * instead of {@code dataset} to fine-tune one pretrained model on several downstream datasets. Each
  * dataset becomes its own FineTuneRequested with the same settings and the same {@code pretrained}
  * model, so every job starts from the same weights with the same (transferred) architecture. Job ids
- * are {@code <jobId>-1..n} when a jobId is given, generated otherwise. Every problem of every copy is
+ * are {@code <jobId>-1..n} when a jobId is given; otherwise each copy gets its own when it is published
+ * ({@code JobId.assign}). Every problem of every copy is
  * reported at once, pointing into the body as posted ({@code /datasets/2}, not {@code /dataset}).
  */
 public final class RequestFanOut {
@@ -75,7 +76,9 @@ public final class RequestFanOut {
             ObjectNode one = object.deepCopy();
             one.remove(DATASETS);
             one.set("dataset", dataset);
-            one.put("jobId", base != null ? base + "-" + (i + 1) : JobId.generate());
+            if (base != null) {
+                one.put("jobId", base + "-" + (i + 1));
+            }
             try {
                 requests.add(EventCodec.decodeData(one, FineTuneRequested.class));
             } catch (InvalidEventException e) {

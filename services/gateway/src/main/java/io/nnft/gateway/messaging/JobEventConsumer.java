@@ -21,8 +21,10 @@ import org.jboss.logging.Logger;
 
 /**
  * What comes in: every nnft topic. What goes out: nothing but dead letters; each valid event updates
- * the job's view ({@link JobViews}). The gateway owns no stage, so an invalid record is dead-lettered
- * without a JobFailed (the stage consuming it reports that).
+ * the job's view ({@link JobViews}). The gateway owns no stage, so it never publishes a JobFailed. A record
+ * that a stage consumes too (requests, PlansReady, PreprocessingCompleted, TrainingCompleted, cancellations) is
+ * dead-lettered by that stage and only skipped here, so that each bad record is one dead letter; the gateway
+ * dead-letters the records of the topics it alone consumes (TrainingProgress, EncoderExported, JobFailed).
  */
 @ApplicationScoped
 public class JobEventConsumer {
@@ -37,61 +39,56 @@ public class JobEventConsumer {
     @Incoming("fine-tune-requested")
     @Blocking
     public CompletionStage<Void> fineTuneRequested(Message<byte[]> m) {
-        return observe(m, FineTuneRequested.class);
+        return observe(m, FineTuneRequested.class, false);
     }
 
     @Incoming("plans-ready")
     @Blocking
     public CompletionStage<Void> plansReady(Message<byte[]> m) {
-        return observe(m, PlansReady.class);
+        return observe(m, PlansReady.class, false);
     }
 
     @Incoming("preprocessing-completed")
     @Blocking
     public CompletionStage<Void> preprocessingCompleted(Message<byte[]> m) {
-        return observe(m, PreprocessingCompleted.class);
+        return observe(m, PreprocessingCompleted.class, false);
     }
 
     @Incoming("training-progress")
     @Blocking
     public CompletionStage<Void> trainingProgress(Message<byte[]> m) {
-        return observe(m, TrainingProgress.class);
+        return observe(m, TrainingProgress.class, true);
     }
 
     @Incoming("training-completed")
     @Blocking
     public CompletionStage<Void> trainingCompleted(Message<byte[]> m) {
-        return observe(m, TrainingCompleted.class);
+        return observe(m, TrainingCompleted.class, false);
     }
 
     @Incoming("encoder-exported")
     @Blocking
     public CompletionStage<Void> encoderExported(Message<byte[]> m) {
-        return observe(m, EncoderExported.class);
+        return observe(m, EncoderExported.class, true);
     }
 
     @Incoming("job-failed")
     @Blocking
     public CompletionStage<Void> jobFailed(Message<byte[]> m) {
-        return observe(m, JobFailed.class);
+        return observe(m, JobFailed.class, true);
     }
 
     @Incoming("job-cancel-requested")
     @Blocking
     public CompletionStage<Void> jobCancelRequested(Message<byte[]> m) {
-        return observe(m, JobCancelRequested.class);
+        return observe(m, JobCancelRequested.class, false);
     }
 
-    private CompletionStage<Void> observe(Message<byte[]> message, Class<? extends NnftEvent> type) {
+    /** @param onlyConsumer no stage consumes this topic: the gateway dead-letters what it refuses */
+    private CompletionStage<Void> observe(Message<byte[]> message, Class<? extends NnftEvent> type, boolean onlyConsumer) {
         try {
-            intake.observe(message, type).ifPresent(decoded -> {
-                if (decoded.jobId() == null) {
-                    // only a FineTuneRequested published by someone else without an id; its receiver assigns one
-                    LOG.infof("ignoring a %s without a job id", decoded.type().eventName());
-                } else {
-                    views.apply(decoded);
-                }
-            });
+            // a request without job id comes back with the id its planner assigns, so the view follows that job
+            intake.observe(message, type, onlyConsumer).ifPresent(views::apply);
         } catch (RuntimeException e) {
             // a status view must never stop the stream: log and go on with the next record
             LOG.errorf(e, "could not apply a record of %s to the job views", type.getSimpleName());

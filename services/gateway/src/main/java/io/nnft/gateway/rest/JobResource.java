@@ -89,8 +89,16 @@ public class JobResource {
         if (!problems.isEmpty()) {
             return ProblemResponse.badRequest("invalid fine-tune request", problems);
         }
-        List<FineTuneRequested> accepted = requests.stream()
-                .map(r -> r.withJobId(r.jobId() != null ? r.jobId() : JobId.generate()).withDefaults()).toList();
+        // Each request's CloudEvent id is chosen now: a request without job id gets the one its planner would
+        // assign for that event (JobId.assign), so the gateway can answer with it.
+        Map<FineTuneRequested, String> eventIds = new java.util.IdentityHashMap<>();
+        List<FineTuneRequested> accepted = new ArrayList<>();
+        for (FineTuneRequested r : requests) {
+            String eventId = java.util.UUID.randomUUID().toString();
+            FineTuneRequested assigned = JobId.assign(r, publisher.source(), eventId).withDefaults();
+            eventIds.put(assigned, eventId);
+            accepted.add(assigned);
+        }
         for (FineTuneRequested r : accepted) {
             if (views.find(r.jobId()).isPresent()) {
                 return ProblemResponse.of(409, "job exists", List.of(new Problem("/jobId",
@@ -103,7 +111,7 @@ public class JobResource {
                 return ProblemResponse.of(409, "job exists", List.of(new Problem("/jobId",
                         "a job id not used before", "'" + r.jobId() + "', already a job")));
             }
-            publish(r);
+            publish(r, eventIds.get(r));
             jobs.add(Map.of("jobId", r.jobId(), "dataset", r.dataset(), "status", "/jobs/" + r.jobId()));
         }
         Map<String, Object> entity = new LinkedHashMap<>();
@@ -212,8 +220,12 @@ public class JobResource {
     }
 
     private void publish(io.nnft.events.NnftEvent event) {
+        publish(event, java.util.UUID.randomUUID().toString());
+    }
+
+    private void publish(io.nnft.events.NnftEvent event, String eventId) {
         try {
-            publisher.publish(event);
+            publisher.publish(event, eventId);
         } catch (IllegalStateException e) {
             throw new ProblemException(503, "broker unavailable", new Problem("kafka",
                     "a broker acknowledging " + event.type().topic(), e.getMessage()));

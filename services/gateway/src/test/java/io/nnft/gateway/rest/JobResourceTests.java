@@ -10,6 +10,7 @@ import io.nnft.events.Decoded;
 import io.nnft.events.EventCodec;
 import io.nnft.events.EventType;
 import io.nnft.events.FineTuneRequested;
+import io.nnft.events.JobId;
 import io.nnft.services.testing.RealKafkaAndS3;
 import io.nnft.services.testing.TopicClient;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -44,9 +45,17 @@ class JobResourceTests {
 
     @Test
     void jobIdIsAssignedWhenAbsent() {
-        given().contentType("application/json").body("{\"dataset\":\"datasets/Dataset001_Demo/\"}")
+        String jobId = given().contentType("application/json").body("{\"dataset\":\"datasets/Dataset001_Demo/\"}")
                 .post("/jobs")
-                .then().statusCode(202).body("jobId", matchesPattern("^[a-z0-9][a-z0-9-]{0,62}$"));
+                .then().statusCode(202).body("jobId", matchesPattern("^[a-z0-9][a-z0-9-]{0,62}$"))
+                .extract().path("jobId");
+        try (TopicClient topics = new TopicClient(RealKafkaAndS3.bootstrapServers())) {
+            var record = topics.await(TOPIC, r -> jobId.equals(r.key()), 1, Duration.ofSeconds(30)).get(0);
+            Decoded decoded = new EventCodec("/test").decode(record.value());
+            // assigned as the planner assigns one to a request that comes without (JobId.assign)
+            assertThat(JobId.forEvent(decoded.source(), decoded.id())).isEqualTo(jobId);
+            assertThat(decoded.jobId()).isEqualTo(jobId);
+        }
     }
 
     @Test

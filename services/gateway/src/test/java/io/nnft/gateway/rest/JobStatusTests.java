@@ -9,7 +9,9 @@ import io.nnft.events.DeadLetter;
 import io.nnft.events.EncoderExported;
 import io.nnft.events.EventCodec;
 import io.nnft.events.EventType;
+import io.nnft.events.FineTuneRequested;
 import io.nnft.events.JobCancelRequested;
+import io.nnft.events.JobId;
 import io.nnft.events.JobFailed;
 import io.nnft.events.PlansReady;
 import io.nnft.events.PreprocessingCompleted;
@@ -173,6 +175,27 @@ class JobStatusTests {
         }
         given().get("/jobs/" + id).then().body("stage", equalTo("requested"))
                 .body("epoch", org.hamcrest.Matchers.nullValue());
+    }
+
+    @Test
+    void aRequestWithoutJobIdIsFollowedUnderTheIdItsPlannerAssignsAndBadRequestsAreLeftToThePlanner() {
+        try (TopicClient topics = new TopicClient(RealKafkaAndS3.bootstrapServers())) {
+            String topic = EventType.FINE_TUNE_REQUESTED.topic();
+            // the planner consumes this topic and dead-letters these; a second copy from the gateway would count twice
+            topics.publish(topic, "gw-bad-request-1", "{not json".getBytes(StandardCharsets.UTF_8));
+            topics.publish(topic, "gw-key-a", new EventCodec("/nnft/test-cli").encode(
+                    FineTuneRequested.of("datasets/Dataset002_Heart/").withJobId("gw-key-b")));
+            String eventId = java.util.UUID.randomUUID().toString();
+            topics.publish(topic, null, new EventCodec("/nnft/test-cli").encode(
+                    FineTuneRequested.of("datasets/Dataset002_Heart/"), eventId, java.time.Instant.now()));
+            String assigned = JobId.forEvent("/nnft/test-cli", eventId);
+            Api.await("the view of " + assigned, WAIT, () -> given().get("/jobs/" + assigned).statusCode() == 200);
+            assertThat(stage(assigned)).isEqualTo("requested");
+            given().get("/jobs/gw-key-b").then().statusCode(404);
+            given().get("/jobs/gw-key-a").then().statusCode(404);
+            assertThat(topics.readAll(EventType.DEAD_LETTER_TOPIC, r -> new String(r.headers()
+                    .lastHeader(DeadLetter.SOURCE_TOPIC_HEADER).value(), StandardCharsets.UTF_8).equals(topic))).isEmpty();
+        }
     }
 
     /** An SSE line as "name:value" (the space after the colon is optional on the wire). */
