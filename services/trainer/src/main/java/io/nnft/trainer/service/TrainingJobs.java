@@ -1,6 +1,7 @@
 package io.nnft.trainer.service;
 
 import io.nnft.events.JobCancelRequested;
+import io.nnft.events.FineTuneRequested;
 import io.nnft.events.PreprocessingCompleted;
 import io.nnft.services.common.EventPublisher;
 import io.nnft.events.Problem;
@@ -8,6 +9,7 @@ import io.nnft.services.common.JobFailure;
 import io.nnft.storage.InvalidLocationException;
 import io.nnft.storage.ObjectStore;
 import io.nnft.trainer.config.TrainerConfig;
+import io.nnft.trainer.worker.PlanShape;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -17,12 +19,15 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -37,7 +42,8 @@ import org.jboss.logging.Logger;
  * acknowledged at once, so the throttled commit strategy never sees a record waiting for hours). Jobs nobody
  * holds (no free slot when they came, an owner that died, this replica before a restart) are picked up by
  * {@link #scan()} at start-up and every {@code nnft.trainer.scan-every}. A duplicate or redelivered event for
- * a job that is running or finished starts nothing.
+ * a job that is running or finished starts nothing. Before a claim the engine self-check runs for the job's plan
+ * ({@link SelfChecks}, once per plan shape): a node whose check fails claims nothing and leaves the job to others.
  */
 @ApplicationScoped
 public class TrainingJobs {
@@ -58,16 +64,22 @@ public class TrainingJobs {
         return t;
     });
     private final Map<String, RunningJob> running = new ConcurrentHashMap<>();
+    /** Jobs holding a slot while the engine self-check for their plan runs, before the claim. */
+    private final Set<String> checking = ConcurrentHashMap.newKeySet();
+    private final SelfChecks selfChecks;
+    private final SelfCheckRefusals refusals;
     private volatile boolean stopping;
 
     @Inject
     public TrainingJobs(ObjectStore store, EventPublisher publisher, TrainerConfig config,
-                        WorkerLauncher launcher, TrainerMetrics metrics) {
+                        WorkerLauncher launcher, TrainerMetrics metrics, SelfChecks selfChecks) {
         this.store = store;
         this.publisher = publisher;
         this.config = config;
         this.launcher = launcher;
         this.metrics = metrics;
+        this.selfChecks = selfChecks;
+        this.refusals = new SelfCheckRefusals(store);
         this.ledger = new JobLedger(store, config.ownerId().orElseGet(TrainingJobs::defaultOwner), config.leaseTtl(), clock);
         this.slots = new Semaphore(config.maxJobs());
         this.workers = Executors.newFixedThreadPool(config.maxJobs(), r -> new Thread(r, "trainer-job"));
@@ -84,8 +96,10 @@ public class TrainingJobs {
     }
 
     void onStart(@Observes StartupEvent e) {
-        LOG.infof("trainer %s: %d job slot(s), lease %s, require GPU: %s, work dir %s", ledger.owner(), config.maxJobs(),
-                config.leaseTtl(), config.requireGpu(), config.workDir());
+        LOG.infof("trainer %s: %d job slot(s), lease %s, require GPU: %s, engine self-check before claims: %s, work dir %s",
+                ledger.owner(), config.maxJobs(), config.leaseTtl(), config.requireGpu(),
+                config.selfcheck().enabled() ? "on (give up after " + config.selfcheck().giveUpAfter() + ")" : "off",
+                config.workDir());
     }
 
     void onStop(@Observes ShutdownEvent e) {
@@ -174,7 +188,7 @@ public class TrainingJobs {
         }
         try {
             for (String jobId : ledger.activeJobs()) {
-                if (running.containsKey(jobId)) {
+                if (running.containsKey(jobId) || checking.contains(jobId)) {
                     continue;
                 }
                 Optional<JobState> s = ledger.read(jobId);
@@ -193,7 +207,7 @@ public class TrainingJobs {
     }
 
     private void tryStart(String jobId) {
-        if (stopping || running.containsKey(jobId)) {
+        if (stopping || running.containsKey(jobId) || checking.contains(jobId)) {
             return;
         }
         if (!slots.tryAcquire()) {
@@ -202,19 +216,15 @@ public class TrainingJobs {
         }
         boolean handedOver = false;
         try {
-            Optional<Claim> claim = ledger.claimNext(jobId, running.containsKey(jobId));
-            if (claim.isEmpty()) {
-                LOG.infof("job %s: held by another replica or finished; nothing to start", jobId);
+            if (config.selfcheck().enabled()) {
+                // A JVM start at least (minutes for a new plan shape): never on the Kafka consumer's thread.
+                if (checking.add(jobId)) {
+                    workers.submit(() -> checkThenStart(jobId));
+                    handedOver = true;
+                }
                 return;
             }
-            RunningJob job = new RunningJob(jobId, config.workDir().resolve(jobId).resolve("cancel"), claim.get(),
-                    clock.instant());
-            if (running.putIfAbsent(jobId, job) != null) {
-                return;
-            }
-            metrics.started(jobId);
-            workers.submit(() -> runJob(job));
-            handedOver = true;
+            handedOver = start(jobId, List.of(), true);
         } finally {
             if (!handedOver) {
                 slots.release();
@@ -222,13 +232,143 @@ public class TrainingJobs {
         }
     }
 
+    /**
+     * Claims the job with the slot the caller holds and runs it, on a new task ({@code async}) or on this thread
+     * (which then returns when the job ends here); false when nothing was started (the caller still holds the slot).
+     */
+    private boolean start(String jobId, List<String> workerJvmOptions, boolean async) {
+        Optional<Claim> claim = ledger.claimNext(jobId, running.containsKey(jobId));
+        if (claim.isEmpty()) {
+            LOG.infof("job %s: held by another replica or finished; nothing to start", jobId);
+            return false;
+        }
+        RunningJob job = new RunningJob(jobId, config.workDir().resolve(jobId).resolve("cancel"), claim.get(),
+                clock.instant());
+        if (running.putIfAbsent(jobId, job) != null) {
+            return false;
+        }
+        metrics.started(jobId);
+        WorkerLauncher jobLauncher = launcher.withJvmOptions(workerJvmOptions);
+        if (async) {
+            workers.submit(() -> runJob(job, jobLauncher));
+        } else {
+            checking.remove(jobId);
+            runJob(job, jobLauncher);
+        }
+        return true;
+    }
+
+    /**
+     * On a worker thread holding a slot: the engine self-check for the job's plan on this node (cached per plan
+     * shape), then the claim. A failed check claims nothing: the refusal goes to the ledger and the job stays
+     * requested for other nodes, until {@code give-up-after} has passed with nobody claiming it (then it fails here).
+     */
+    private void checkThenStart(String jobId) {
+        boolean started = false;
+        try {
+            if (stopping || !ledger.claimable(jobId)) {
+                LOG.infof("job %s: held by another replica or finished; nothing to start", jobId);
+                return;
+            }
+            JobState state = ledger.read(jobId).orElseThrow();
+            List<String> options = List.of();
+            // A cancelled job is only claimed to record the cancellation: it trains nothing, so needs no check.
+            if (ledger.cancelRequest(jobId).isEmpty()) {
+                Optional<PlanShape> plan = planShape(jobId, JobLedger.input(state));
+                if (plan.isPresent()) {
+                    SelfCheckResult r = selfChecks.resultFor(plan.get());
+                    if (!r.ok()) {
+                        refuse(jobId, plan.get(), r);
+                        return;
+                    }
+                    options = r.workerJvmOptions();
+                    if (!options.isEmpty()) {
+                        LOG.infof("job %s: its workers get %s (the self-check switched the conv repair on: %s)", jobId,
+                                options, r.repair());
+                    }
+                }
+            }
+            started = start(jobId, options, false);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException | RuntimeException e) {
+            LOG.warnf("job %s: could not self-check the engine for it (a scan tries again): %s", jobId, e.getMessage());
+        } finally {
+            checking.remove(jobId);
+            if (!started) {
+                slots.release();
+            }
+        }
+    }
+
+    /** The job's plan shape from its plans and dataset.json (fetched once); empty when the plan cannot be read. */
+    private Optional<PlanShape> planShape(String jobId, PreprocessingCompleted event) throws IOException {
+        Path dir = config.workDir().resolve(jobId).resolve("selfcheck");
+        Path plans = dir.resolve("nnUNetPlans.json");
+        Path dataset = dir.resolve("dataset.json");
+        if (!Files.isRegularFile(plans) || !Files.isRegularFile(dataset)) {
+            Files.createDirectories(dir);
+            String plansKey = store.locate(event.plans()).key();
+            String datasetKey = event.datasetJson() != null ? store.locate(event.datasetJson()).key()
+                    : store.locate(event.preprocessed()).prefix() + "dataset.json";
+            Retry.storage("job " + jobId + ": download " + datasetKey, config.storageRetries(),
+                    () -> store.download(datasetKey, dataset));
+            Retry.storage("job " + jobId + ": download " + plansKey, config.storageRetries(),
+                    () -> store.download(plansKey, plans));
+        }
+        FineTuneRequested request = event.request().withDefaults();
+        String configuration = (event.configuration() != null ? event.configuration() : request.configuration())
+                .nnunetName();
+        try {
+            return Optional.of(PlanShape.of(plans, configuration, dataset, null));
+        } catch (IllegalArgumentException e) {
+            // Training refuses the same plan with a JobFailed naming the key; the check has nothing to add.
+            LOG.warnf("job %s: no engine self-check, its plan cannot be read as a PlainConvUNet: %s", jobId, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** Records why this node leaves the job; fails it once nobody has claimed it for {@code give-up-after}. */
+    private void refuse(String jobId, PlanShape plan, SelfCheckResult r) {
+        metrics.selfCheckRefusal();
+        int highest = ledger.highestClaim(jobId);
+        refusals.record(jobId, ledger.owner(), highest, r, plan.key(), plan.description(), clock.instant());
+        Duration after = config.selfcheck().giveUpAfter();
+        List<SelfCheckRefusals.Refusal> all = refusals.read(jobId);
+        Optional<SelfCheckRefusals.Refusal> due = SelfCheckRefusals.giveUp(all, highest, clock.instant(), after);
+        if (due.isEmpty()) {
+            LOG.errorf("job %s: not claimed: the engine self-check on this node failed for its plan %s (%s): %s; the job "
+                    + "stays requested for a node whose check passes (refusal recorded in %s; failed after %s unclaimed)",
+                    jobId, plan.key(), plan.description(), r.verdict(), SelfCheckRefusals.key(jobId, ledger.owner()), after);
+            return;
+        }
+        Optional<Claim> claim = ledger.claimNext(jobId, false);
+        if (claim.isEmpty()) {
+            LOG.infof("job %s: claimed by another replica meanwhile; not failing it", jobId);
+            return;
+        }
+        List<String> owners = all.stream().filter(x -> x.afterAttempt() == highest).map(SelfCheckRefusals.Refusal::owner)
+                .sorted().toList();
+        String reason = "no trainer node took the job for " + after + " (nnft.trainer.selfcheck.give-up-after): the "
+                + "engine self-check failed for its plan " + plan.key() + " (" + plan.description() + ") on " + owners
+                + ": " + r.verdict();
+        List<Problem> problems = List.of(new Problem(SelfCheckRefusals.key(jobId, ledger.owner()),
+                "a trainer node whose engine self-check for the plan passes (doctor: OK)", r.verdict()));
+        RunningJob job = new RunningJob(jobId, config.workDir().resolve(jobId).resolve("cancel"), claim.get(),
+                clock.instant());
+        // Claimed only to fail it: the claim keeps a node whose check passes from starting it at the same moment.
+        new TrainingRun(claim.get(), job, store, publisher, ledger, config, launcher, metrics, timers, () -> stopping,
+                clock).failed(reason, false, problems, 0);
+        LOG.errorf("job %s: failed: %s", jobId, reason);
+    }
+
     /** Runs attempts until the job ends here: a crashed worker is followed by a resumed attempt. */
-    private void runJob(RunningJob job) {
+    private void runJob(RunningJob job, WorkerLauncher jobLauncher) {
         String outcome = "interrupted";
         try {
             Claim claim = job.claim();
             while (true) {
-                TrainingRun run = new TrainingRun(claim, job, store, publisher, ledger, config, launcher, metrics, timers,
+                TrainingRun run = new TrainingRun(claim, job, store, publisher, ledger, config, jobLauncher, metrics, timers,
                         () -> stopping, clock);
                 TrainingRun.Outcome o;
                 try {
