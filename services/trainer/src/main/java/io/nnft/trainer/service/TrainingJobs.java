@@ -6,6 +6,7 @@ import io.nnft.events.PreprocessingCompleted;
 import io.nnft.services.common.EventPublisher;
 import io.nnft.events.Problem;
 import io.nnft.services.common.JobFailure;
+import io.nnft.services.common.WorkDirs;
 import io.nnft.storage.InvalidLocationException;
 import io.nnft.storage.ObjectStore;
 import io.nnft.trainer.config.TrainerConfig;
@@ -66,6 +67,8 @@ public class TrainingJobs {
     private final Map<String, RunningJob> running = new ConcurrentHashMap<>();
     /** Jobs holding a slot while the engine self-check for their plan runs, before the claim. */
     private final Set<String> checking = ConcurrentHashMap.newKeySet();
+    /** Jobs this node refused (its self-check failed) and said so in the log. */
+    private final Set<String> refusedHere = ConcurrentHashMap.newKeySet();
     private final SelfChecks selfChecks;
     private final SelfCheckRefusals refusals;
     private volatile boolean stopping;
@@ -248,6 +251,7 @@ public class TrainingJobs {
             return false;
         }
         metrics.started(jobId);
+        refusedHere.remove(jobId);
         WorkerLauncher jobLauncher = launcher.withJvmOptions(workerJvmOptions);
         if (async) {
             workers.submit(() -> runJob(job, jobLauncher));
@@ -274,18 +278,25 @@ public class TrainingJobs {
             List<String> options = List.of();
             // A cancelled job is only claimed to record the cancellation: it trains nothing, so needs no check.
             if (ledger.cancelRequest(jobId).isEmpty()) {
-                Optional<PlanShape> plan = planShape(jobId, JobLedger.input(state));
-                if (plan.isPresent()) {
-                    SelfCheckResult r = selfChecks.resultFor(plan.get());
-                    if (!r.ok()) {
-                        refuse(jobId, plan.get(), r);
-                        return;
+                // The job's plan files only for the check, outside the job's work folder (a node that does not
+                // train the job keeps nothing of it).
+                Path dir = config.workDir().resolve("selfcheck").resolve("jobs").resolve(jobId);
+                try {
+                    Optional<PlanShape> plan = planShape(jobId, JobLedger.input(state), dir);
+                    if (plan.isPresent()) {
+                        SelfCheckResult r = selfChecks.resultFor(plan.get());
+                        if (!r.ok()) {
+                            refuse(jobId, plan.get(), r);
+                            return;
+                        }
+                        options = r.workerJvmOptions();
+                        if (!options.isEmpty()) {
+                            LOG.infof("job %s: its workers get %s (the self-check switched the conv repair on: %s)",
+                                    jobId, options, r.repair());
+                        }
                     }
-                    options = r.workerJvmOptions();
-                    if (!options.isEmpty()) {
-                        LOG.infof("job %s: its workers get %s (the self-check switched the conv repair on: %s)", jobId,
-                                options, r.repair());
-                    }
+                } finally {
+                    WorkDirs.deleteRecursively(dir);
                 }
             }
             started = start(jobId, options, false);
@@ -301,21 +312,18 @@ public class TrainingJobs {
         }
     }
 
-    /** The job's plan shape from its plans and dataset.json (fetched once); empty when the plan cannot be read. */
-    private Optional<PlanShape> planShape(String jobId, PreprocessingCompleted event) throws IOException {
-        Path dir = config.workDir().resolve(jobId).resolve("selfcheck");
+    /** The job's plan shape from its plans and dataset.json, fetched into {@code dir}; empty when the plan cannot be read. */
+    private Optional<PlanShape> planShape(String jobId, PreprocessingCompleted event, Path dir) throws IOException {
         Path plans = dir.resolve("nnUNetPlans.json");
         Path dataset = dir.resolve("dataset.json");
-        if (!Files.isRegularFile(plans) || !Files.isRegularFile(dataset)) {
-            Files.createDirectories(dir);
-            String plansKey = store.locate(event.plans()).key();
-            String datasetKey = event.datasetJson() != null ? store.locate(event.datasetJson()).key()
-                    : store.locate(event.preprocessed()).prefix() + "dataset.json";
-            Retry.storage("job " + jobId + ": download " + datasetKey, config.storageRetries(),
-                    () -> store.download(datasetKey, dataset));
-            Retry.storage("job " + jobId + ": download " + plansKey, config.storageRetries(),
-                    () -> store.download(plansKey, plans));
-        }
+        Files.createDirectories(dir);
+        String plansKey = store.locate(event.plans()).key();
+        String datasetKey = event.datasetJson() != null ? store.locate(event.datasetJson()).key()
+                : store.locate(event.preprocessed()).prefix() + "dataset.json";
+        Retry.storage("job " + jobId + ": download " + datasetKey, config.storageRetries(),
+                () -> store.download(datasetKey, dataset));
+        Retry.storage("job " + jobId + ": download " + plansKey, config.storageRetries(),
+                () -> store.download(plansKey, plans));
         FineTuneRequested request = event.request().withDefaults();
         String configuration = (event.configuration() != null ? event.configuration() : request.configuration())
                 .nnunetName();
@@ -337,11 +345,15 @@ public class TrainingJobs {
         List<SelfCheckRefusals.Refusal> all = refusals.read(jobId);
         Optional<SelfCheckRefusals.Refusal> due = SelfCheckRefusals.giveUp(all, highest, clock.instant(), after);
         if (due.isEmpty()) {
-            LOG.errorf("job %s: not claimed: the engine self-check on this node failed for its plan %s (%s): %s; the job "
-                    + "stays requested for a node whose check passes (refusal recorded in %s; failed after %s unclaimed)",
-                    jobId, plan.key(), plan.description(), r.verdict(), SelfCheckRefusals.key(jobId, ledger.owner()), after);
+            // Said once per job; the scans that come back to it stay quiet until it is given up.
+            LOG.logf(refusedHere.add(jobId) ? Logger.Level.ERROR : Logger.Level.DEBUG, "job %s: not claimed: the engine "
+                    + "self-check on this node failed for its plan %s (%s): %s; the job stays requested for a node whose "
+                    + "check passes (refusal recorded in %s; failed here after %s unclaimed)",
+                    jobId, plan.key(), plan.description(), r.verdict(), SelfCheckRefusals.key(jobId, ledger.owner()),
+                    human(after));
             return;
         }
+        refusedHere.remove(jobId);
         Optional<Claim> claim = ledger.claimNext(jobId, false);
         if (claim.isEmpty()) {
             LOG.infof("job %s: claimed by another replica meanwhile; not failing it", jobId);
@@ -349,8 +361,8 @@ public class TrainingJobs {
         }
         List<String> owners = all.stream().filter(x -> x.afterAttempt() == highest).map(SelfCheckRefusals.Refusal::owner)
                 .sorted().toList();
-        String reason = "no trainer node took the job for " + after + " (nnft.trainer.selfcheck.give-up-after): the "
-                + "engine self-check failed for its plan " + plan.key() + " (" + plan.description() + ") on " + owners
+        String reason = "no trainer node took the job for " + human(after) + " (nnft.trainer.selfcheck.give-up-after): "
+                + "the engine self-check failed for its plan " + plan.key() + " (" + plan.description() + ") on " + owners
                 + ": " + r.verdict();
         List<Problem> problems = List.of(new Problem(SelfCheckRefusals.key(jobId, ledger.owner()),
                 "a trainer node whose engine self-check for the plan passes (doctor: OK)", r.verdict()));
@@ -360,6 +372,11 @@ public class TrainingJobs {
         new TrainingRun(claim.get(), job, store, publisher, ledger, config, launcher, metrics, timers, () -> stopping,
                 clock).failed(reason, false, problems, 0);
         LOG.errorf("job %s: failed: %s", jobId, reason);
+    }
+
+    /** {@code 10m}, {@code 8s}: as the setting is written. */
+    private static String human(Duration d) {
+        return d.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
     }
 
     /** Runs attempts until the job ends here: a crashed worker is followed by a resumed attempt. */
