@@ -1,16 +1,13 @@
 package io.nnft.trainer.service;
 
 import io.nnft.events.JobCancelRequested;
-import io.nnft.events.FineTuneRequested;
 import io.nnft.events.PreprocessingCompleted;
 import io.nnft.services.common.EventPublisher;
 import io.nnft.events.Problem;
 import io.nnft.services.common.JobFailure;
-import io.nnft.services.common.WorkDirs;
 import io.nnft.storage.InvalidLocationException;
 import io.nnft.storage.ObjectStore;
 import io.nnft.trainer.config.TrainerConfig;
-import io.nnft.trainer.worker.PlanShape;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -20,8 +17,6 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
@@ -44,7 +39,7 @@ import org.jboss.logging.Logger;
  * holds (no free slot when they came, an owner that died, this replica before a restart) are picked up by
  * {@link #scan()} at start-up and every {@code nnft.trainer.scan-every}. A duplicate or redelivered event for
  * a job that is running or finished starts nothing. Before a claim the engine self-check runs for the job's plan
- * ({@link SelfChecks}, once per plan shape): a node whose check fails claims nothing and leaves the job to others.
+ * ({@link SelfCheckGate}, once per plan shape): a node whose check fails claims nothing and leaves the job to others.
  */
 @ApplicationScoped
 public class TrainingJobs {
@@ -67,10 +62,7 @@ public class TrainingJobs {
     private final Map<String, RunningJob> running = new ConcurrentHashMap<>();
     /** Jobs holding a slot while the engine self-check for their plan runs, before the claim. */
     private final Set<String> checking = ConcurrentHashMap.newKeySet();
-    /** Jobs this node refused (its self-check failed) and said so in the log. */
-    private final Set<String> refusedHere = ConcurrentHashMap.newKeySet();
-    private final SelfChecks selfChecks;
-    private final SelfCheckRefusals refusals;
+    private final SelfCheckGate gate;
     private volatile boolean stopping;
 
     @Inject
@@ -81,9 +73,8 @@ public class TrainingJobs {
         this.config = config;
         this.launcher = launcher;
         this.metrics = metrics;
-        this.selfChecks = selfChecks;
-        this.refusals = new SelfCheckRefusals(store);
         this.ledger = new JobLedger(store, config.ownerId().orElseGet(TrainingJobs::defaultOwner), config.leaseTtl(), clock);
+        this.gate = new SelfCheckGate(store, ledger, config, selfChecks, metrics, clock);
         this.slots = new Semaphore(config.maxJobs());
         this.workers = Executors.newFixedThreadPool(config.maxJobs(), r -> new Thread(r, "trainer-job"));
     }
@@ -251,7 +242,6 @@ public class TrainingJobs {
             return false;
         }
         metrics.started(jobId);
-        refusedHere.remove(jobId);
         WorkerLauncher jobLauncher = launcher.withJvmOptions(workerJvmOptions);
         if (async) {
             workers.submit(() -> runJob(job, jobLauncher));
@@ -274,32 +264,14 @@ public class TrainingJobs {
                 LOG.infof("job %s: held by another replica or finished; nothing to start", jobId);
                 return;
             }
-            JobState state = ledger.read(jobId).orElseThrow();
-            List<String> options = List.of();
-            // A cancelled job is only claimed to record the cancellation: it trains nothing, so needs no check.
-            if (ledger.cancelRequest(jobId).isEmpty()) {
-                // The job's plan files only for the check, outside the job's work folder (a node that does not
-                // train the job keeps nothing of it).
-                Path dir = config.workDir().resolve("selfcheck").resolve("jobs").resolve(jobId);
-                try {
-                    Optional<PlanShape> plan = planShape(jobId, JobLedger.input(state), dir);
-                    if (plan.isPresent()) {
-                        SelfCheckResult r = selfChecks.resultFor(plan.get());
-                        if (!r.ok()) {
-                            refuse(jobId, plan.get(), r);
-                            return;
-                        }
-                        options = r.workerJvmOptions();
-                        if (!options.isEmpty()) {
-                            LOG.infof("job %s: its workers get %s (the self-check switched the conv repair on: %s)",
-                                    jobId, options, r.repair());
-                        }
-                    }
-                } finally {
-                    WorkDirs.deleteRecursively(dir);
+            SelfCheckGate.Decision d = gate.decide(jobId, ledger.read(jobId).orElseThrow());
+            switch (d.action()) {
+                case CLAIM -> started = start(jobId, d.workerJvmOptions(), false);
+                case GIVE_UP -> giveUp(jobId, d);
+                case LEAVE -> {
+                    // Requested still, for a node whose check passes; the scan comes back to it.
                 }
             }
-            started = start(jobId, options, false);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException | RuntimeException e) {
@@ -312,71 +284,18 @@ public class TrainingJobs {
         }
     }
 
-    /** The job's plan shape from its plans and dataset.json, fetched into {@code dir}; empty when the plan cannot be read. */
-    private Optional<PlanShape> planShape(String jobId, PreprocessingCompleted event, Path dir) throws IOException {
-        Path plans = dir.resolve("nnUNetPlans.json");
-        Path dataset = dir.resolve("dataset.json");
-        Files.createDirectories(dir);
-        String plansKey = store.locate(event.plans()).key();
-        String datasetKey = event.datasetJson() != null ? store.locate(event.datasetJson()).key()
-                : store.locate(event.preprocessed()).prefix() + "dataset.json";
-        Retry.storage("job " + jobId + ": download " + datasetKey, config.storageRetries(),
-                () -> store.download(datasetKey, dataset));
-        Retry.storage("job " + jobId + ": download " + plansKey, config.storageRetries(),
-                () -> store.download(plansKey, plans));
-        FineTuneRequested request = event.request().withDefaults();
-        String configuration = (event.configuration() != null ? event.configuration() : request.configuration())
-                .nnunetName();
-        try {
-            return Optional.of(PlanShape.of(plans, configuration, dataset, null));
-        } catch (IllegalArgumentException e) {
-            // Training refuses the same plan with a JobFailed naming the key; the check has nothing to add.
-            LOG.warnf("job %s: no engine self-check, its plan cannot be read as a PlainConvUNet: %s", jobId, e.getMessage());
-            return Optional.empty();
-        }
-    }
-
-    /** Records why this node leaves the job; fails it once nobody has claimed it for {@code give-up-after}. */
-    private void refuse(String jobId, PlanShape plan, SelfCheckResult r) {
-        metrics.selfCheckRefusal();
-        int highest = ledger.highestClaim(jobId);
-        refusals.record(jobId, ledger.owner(), highest, r, plan.key(), plan.description(), clock.instant());
-        Duration after = config.selfcheck().giveUpAfter();
-        List<SelfCheckRefusals.Refusal> all = refusals.read(jobId);
-        Optional<SelfCheckRefusals.Refusal> due = SelfCheckRefusals.giveUp(all, highest, clock.instant(), after);
-        if (due.isEmpty()) {
-            // Said once per job; the scans that come back to it stay quiet until it is given up.
-            LOG.logf(refusedHere.add(jobId) ? Logger.Level.ERROR : Logger.Level.DEBUG, "job %s: not claimed: the engine "
-                    + "self-check on this node failed for its plan %s (%s): %s; the job stays requested for a node whose "
-                    + "check passes (refusal recorded in %s; failed here after %s unclaimed)",
-                    jobId, plan.key(), plan.description(), r.verdict(), SelfCheckRefusals.key(jobId, ledger.owner()),
-                    human(after));
-            return;
-        }
-        refusedHere.remove(jobId);
+    /** Claims the job only to fail it: the claim keeps a node whose check passes from starting it at the same moment. */
+    private void giveUp(String jobId, SelfCheckGate.Decision d) {
         Optional<Claim> claim = ledger.claimNext(jobId, false);
         if (claim.isEmpty()) {
             LOG.infof("job %s: claimed by another replica meanwhile; not failing it", jobId);
             return;
         }
-        List<String> owners = all.stream().filter(x -> x.afterAttempt() == highest).map(SelfCheckRefusals.Refusal::owner)
-                .sorted().toList();
-        String reason = "no trainer node took the job for " + human(after) + " (nnft.trainer.selfcheck.give-up-after): "
-                + "the engine self-check failed for its plan " + plan.key() + " (" + plan.description() + ") on " + owners
-                + ": " + r.verdict();
-        List<Problem> problems = List.of(new Problem(SelfCheckRefusals.key(jobId, ledger.owner()),
-                "a trainer node whose engine self-check for the plan passes (doctor: OK)", r.verdict()));
         RunningJob job = new RunningJob(jobId, config.workDir().resolve(jobId).resolve("cancel"), claim.get(),
                 clock.instant());
-        // Claimed only to fail it: the claim keeps a node whose check passes from starting it at the same moment.
         new TrainingRun(claim.get(), job, store, publisher, ledger, config, launcher, metrics, timers, () -> stopping,
-                clock).failed(reason, false, problems, 0);
-        LOG.errorf("job %s: failed: %s", jobId, reason);
-    }
-
-    /** {@code 10m}, {@code 8s}: as the setting is written. */
-    private static String human(Duration d) {
-        return d.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
+                clock).failed(d.reason(), false, d.problems(), 0);
+        LOG.errorf("job %s: failed: %s", jobId, d.reason());
     }
 
     /** Runs attempts until the job ends here: a crashed worker is followed by a resumed attempt. */
