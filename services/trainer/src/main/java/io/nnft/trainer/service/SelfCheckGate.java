@@ -149,7 +149,7 @@ final class SelfCheckGate {
     }
 
     /** {@code 10m}, {@code 8s}: as the setting is written. */
-    private static String human(Duration d) {
+    static String human(Duration d) {
         return d.toString().substring(2).toLowerCase(Locale.ROOT);
     }
 }

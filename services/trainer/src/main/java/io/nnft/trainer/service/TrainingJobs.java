@@ -92,7 +92,8 @@ public class TrainingJobs {
     void onStart(@Observes StartupEvent e) {
         LOG.infof("trainer %s: %d job slot(s), lease %s, require GPU: %s, engine self-check before claims: %s, work dir %s",
                 ledger.owner(), config.maxJobs(), config.leaseTtl(), config.requireGpu(),
-                config.selfcheck().enabled() ? "on (give up after " + config.selfcheck().giveUpAfter() + ")" : "off",
+                config.selfcheck().enabled() ? "on (give up after " + SelfCheckGate.human(config.selfcheck().giveUpAfter())
+                        + ")" : "off",
                 config.workDir());
     }
 
