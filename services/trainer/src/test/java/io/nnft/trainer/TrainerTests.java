@@ -237,9 +237,15 @@ class TrainerTests {
             topics.publish(EventType.PREPROCESSING_COMPLETED.topic(), id, bytes);
             assertNoMore(topics, EventType.TRAINING_COMPLETED, id, 1);
         }
-        RestAssured.get("/q/health/ready").then().statusCode(200).body(containsString("trainer-leases"));
+        // The engine self-check ran (a real child JVM) before the claim, once: every job here has the same plan shape.
+        RestAssured.get("/q/health/ready").then().statusCode(200).body(containsString("trainer-leases"))
+                .body(containsString("trainer-selfcheck")).body(containsString("features [4, 8, 16]"))
+                .body(containsString("doctor: OK"));
         RestAssured.get("/q/metrics").then().statusCode(200).body(containsString("nnft_trainer_jobs_running"))
-                .body(containsString("nnft_trainer_jobs_total{outcome=\"completed\"}"));
+                .body(containsString("nnft_trainer_jobs_total{outcome=\"completed\"}"))
+                .body(containsString("nnft_trainer_selfcheck_ok{plan="))
+                .body(containsString("nnft_trainer_selfcheck_seconds{plan="))
+                .body(containsString("nnft_trainer_selfcheck_runs_total{outcome=\"ok\"} 1.0"));
     }
 
     @Test

@@ -63,4 +63,24 @@ public interface TrainerConfig {
     /** Threads producing augmented batches in the worker. */
     @WithDefault("4")
     int dataThreads();
+
+    /** {@code nnft.trainer.selfcheck.*}: the engine self-check before a job is claimed. */
+    SelfCheck selfcheck();
+
+    interface SelfCheck {
+        /** Check the engine for the job's plan (once per plan shape per process) before claiming it. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /**
+         * How long a job may stay unclaimed after a node first refused it (its check failed) before that node fails it
+         * ({@code JobFailed}, not retriable, naming the check): until then a node whose check passes may take it.
+         */
+        @WithDefault("10m")
+        Duration giveUpAfter();
+
+        /** A check without a verdict by then is killed and asked again at the next scan. */
+        @WithDefault("15m")
+        Duration timeout();
+    }
 }

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -149,16 +150,29 @@ public final class JobLedger {
      */
     public Optional<Claim> claimNext(String jobId, boolean runningHere) {
         Optional<JobState> state = read(jobId);
-        if (state.isEmpty() || state.get().status().terminal() || runningHere) {
+        if (state.isEmpty() || runningHere) {
             return Optional.empty();
         }
-        JobState s = state.get();
+        OptionalInt next = nextAttempt(jobId, state.get());
+        return next.isEmpty() ? Optional.empty() : claim(jobId, next.getAsInt(), state.get());
+    }
+
+    /** Whether {@link #claimNext} would try to claim the job now (the engine self-check runs before a claim). */
+    public boolean claimable(String jobId) {
+        Optional<JobState> state = read(jobId);
+        return state.isPresent() && nextAttempt(jobId, state.get()).isPresent();
+    }
+
+    private OptionalInt nextAttempt(String jobId, JobState s) {
+        if (s.status().terminal()) {
+            return OptionalInt.empty();
+        }
         int highest = highestClaim(jobId);
         boolean mineFromBefore = highest > 0 && owner.equals(claimOwner(jobId, highest));
         if (!mineFromBefore && clock.instant().isBefore(leaseExpiry(jobId, s, highest))) {
-            return Optional.empty();
+            return OptionalInt.empty();
         }
-        return claim(jobId, highest + 1, s);
+        return OptionalInt.of(highest + 1);
     }
 
     /** After this owner's attempt ended without a verdict (the worker crashed), claims the next one. */

@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -15,7 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Prometheus metrics ({@code /q/metrics}): {@code nnft_trainer_jobs_running}, per running job
  * {@code nnft_trainer_epoch}, {@code nnft_trainer_train_loss}, {@code nnft_trainer_val_loss},
  * {@code nnft_trainer_ema_pseudo_dice}, {@code nnft_trainer_mean_pseudo_dice} (tag {@code job}), and
- * counters {@code nnft_trainer_jobs_total} by outcome. A job's gauges are removed when it ends.
+ * counters {@code nnft_trainer_jobs_total} by outcome. A job's gauges are removed when it ends. The engine
+ * self-check per plan shape: see {@link #selfCheck}.
  */
 @ApplicationScoped
 public class TrainerMetrics {
@@ -26,6 +28,8 @@ public class TrainerMetrics {
     private final AtomicInteger running = new AtomicInteger();
     private final Map<String, Map<String, Double>> latest = new ConcurrentHashMap<>();
     private final Map<String, List<Meter>> meters = new ConcurrentHashMap<>();
+    private final Map<String, SelfCheckResult> selfChecks = new ConcurrentHashMap<>();
+    private final Set<String> selfCheckMeters = ConcurrentHashMap.newKeySet();
 
     @Inject
     public TrainerMetrics(MeterRegistry registry) {
@@ -68,5 +72,30 @@ public class TrainerMetrics {
 
     public int running() {
         return running.get();
+    }
+
+    /**
+     * A self-check's verdict for a plan shape: {@code nnft_trainer_selfcheck_ok{plan}} (1 OK, 0 failed),
+     * {@code nnft_trainer_selfcheck_seconds{plan}} and {@code nnft_trainer_selfcheck_runs_total{outcome}}
+     * (ok | failed | unfinished).
+     */
+    public void selfCheck(String plan, SelfCheckResult r) {
+        selfChecks.put(plan, r);
+        if (selfCheckMeters.add(plan)) {
+            Gauge.builder("nnft.trainer.selfcheck.ok", selfChecks, m -> m.containsKey(plan) && m.get(plan).ok() ? 1 : 0)
+                    .description("Engine self-check of the plan shape on this node: 1 OK, 0 failed")
+                    .tags(Tags.of("plan", plan)).register(registry);
+            Gauge.builder("nnft.trainer.selfcheck.seconds", selfChecks,
+                            m -> m.containsKey(plan) ? m.get(plan).seconds() : Double.NaN)
+                    .description("Seconds the plan shape's engine self-check took").tags(Tags.of("plan", plan))
+                    .register(registry);
+        }
+        registry.counter("nnft.trainer.selfcheck.runs", "outcome", r.ok() ? "ok" : r.conclusive() ? "failed"
+                : "unfinished").increment();
+    }
+
+    /** A job this node did not claim because its self-check failed ({@code nnft_trainer_selfcheck_refusals_total}). */
+    public void selfCheckRefusal() {
+        registry.counter("nnft.trainer.selfcheck.refusals").increment();
     }
 }

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -37,7 +38,8 @@ import org.jboss.logging.Logger;
  * acknowledged at once, so the throttled commit strategy never sees a record waiting for hours). Jobs nobody
  * holds (no free slot when they came, an owner that died, this replica before a restart) are picked up by
  * {@link #scan()} at start-up and every {@code nnft.trainer.scan-every}. A duplicate or redelivered event for
- * a job that is running or finished starts nothing.
+ * a job that is running or finished starts nothing. Before a claim the engine self-check runs for the job's plan
+ * ({@link SelfCheckGate}, once per plan shape): a node whose check fails claims nothing and leaves the job to others.
  */
 @ApplicationScoped
 public class TrainingJobs {
@@ -58,17 +60,21 @@ public class TrainingJobs {
         return t;
     });
     private final Map<String, RunningJob> running = new ConcurrentHashMap<>();
+    /** Jobs holding a slot while the engine self-check for their plan runs, before the claim. */
+    private final Set<String> checking = ConcurrentHashMap.newKeySet();
+    private final SelfCheckGate gate;
     private volatile boolean stopping;
 
     @Inject
     public TrainingJobs(ObjectStore store, EventPublisher publisher, TrainerConfig config,
-                        WorkerLauncher launcher, TrainerMetrics metrics) {
+                        WorkerLauncher launcher, TrainerMetrics metrics, SelfChecks selfChecks) {
         this.store = store;
         this.publisher = publisher;
         this.config = config;
         this.launcher = launcher;
         this.metrics = metrics;
         this.ledger = new JobLedger(store, config.ownerId().orElseGet(TrainingJobs::defaultOwner), config.leaseTtl(), clock);
+        this.gate = new SelfCheckGate(store, ledger, config, selfChecks, metrics, clock);
         this.slots = new Semaphore(config.maxJobs());
         this.workers = Executors.newFixedThreadPool(config.maxJobs(), r -> new Thread(r, "trainer-job"));
     }
@@ -84,8 +90,11 @@ public class TrainingJobs {
     }
 
     void onStart(@Observes StartupEvent e) {
-        LOG.infof("trainer %s: %d job slot(s), lease %s, require GPU: %s, work dir %s", ledger.owner(), config.maxJobs(),
-                config.leaseTtl(), config.requireGpu(), config.workDir());
+        LOG.infof("trainer %s: %d job slot(s), lease %s, require GPU: %s, engine self-check before claims: %s, work dir %s",
+                ledger.owner(), config.maxJobs(), config.leaseTtl(), config.requireGpu(),
+                config.selfcheck().enabled() ? "on (give up after " + SelfCheckGate.human(config.selfcheck().giveUpAfter())
+                        + ")" : "off",
+                config.workDir());
     }
 
     void onStop(@Observes ShutdownEvent e) {
@@ -174,7 +183,7 @@ public class TrainingJobs {
         }
         try {
             for (String jobId : ledger.activeJobs()) {
-                if (running.containsKey(jobId)) {
+                if (running.containsKey(jobId) || checking.contains(jobId)) {
                     continue;
                 }
                 Optional<JobState> s = ledger.read(jobId);
@@ -193,7 +202,7 @@ public class TrainingJobs {
     }
 
     private void tryStart(String jobId) {
-        if (stopping || running.containsKey(jobId)) {
+        if (stopping || running.containsKey(jobId) || checking.contains(jobId)) {
             return;
         }
         if (!slots.tryAcquire()) {
@@ -202,19 +211,15 @@ public class TrainingJobs {
         }
         boolean handedOver = false;
         try {
-            Optional<Claim> claim = ledger.claimNext(jobId, running.containsKey(jobId));
-            if (claim.isEmpty()) {
-                LOG.infof("job %s: held by another replica or finished; nothing to start", jobId);
+            if (config.selfcheck().enabled()) {
+                // A JVM start at least (minutes for a new plan shape): never on the Kafka consumer's thread.
+                if (checking.add(jobId)) {
+                    workers.submit(() -> checkThenStart(jobId));
+                    handedOver = true;
+                }
                 return;
             }
-            RunningJob job = new RunningJob(jobId, config.workDir().resolve(jobId).resolve("cancel"), claim.get(),
-                    clock.instant());
-            if (running.putIfAbsent(jobId, job) != null) {
-                return;
-            }
-            metrics.started(jobId);
-            workers.submit(() -> runJob(job));
-            handedOver = true;
+            handedOver = start(jobId, List.of(), true);
         } finally {
             if (!handedOver) {
                 slots.release();
@@ -222,13 +227,85 @@ public class TrainingJobs {
         }
     }
 
+    /**
+     * Claims the job with the slot the caller holds and runs it, on a new task ({@code async}) or on this thread
+     * (which then returns when the job ends here); false when nothing was started (the caller still holds the slot).
+     */
+    private boolean start(String jobId, List<String> workerJvmOptions, boolean async) {
+        Optional<Claim> claim = ledger.claimNext(jobId, running.containsKey(jobId));
+        if (claim.isEmpty()) {
+            LOG.infof("job %s: held by another replica or finished; nothing to start", jobId);
+            return false;
+        }
+        RunningJob job = new RunningJob(jobId, config.workDir().resolve(jobId).resolve("cancel"), claim.get(),
+                clock.instant());
+        if (running.putIfAbsent(jobId, job) != null) {
+            return false;
+        }
+        metrics.started(jobId);
+        WorkerLauncher jobLauncher = launcher.withJvmOptions(workerJvmOptions);
+        if (async) {
+            workers.submit(() -> runJob(job, jobLauncher));
+        } else {
+            checking.remove(jobId);
+            runJob(job, jobLauncher);
+        }
+        return true;
+    }
+
+    /**
+     * On a worker thread holding a slot: the engine self-check for the job's plan on this node (cached per plan
+     * shape), then the claim. A failed check claims nothing: the refusal goes to the ledger and the job stays
+     * requested for other nodes, until {@code give-up-after} has passed with nobody claiming it (then it fails here).
+     */
+    private void checkThenStart(String jobId) {
+        boolean started = false;
+        try {
+            if (stopping || !ledger.claimable(jobId)) {
+                LOG.infof("job %s: held by another replica or finished; nothing to start", jobId);
+                return;
+            }
+            SelfCheckGate.Decision d = gate.decide(jobId, ledger.read(jobId).orElseThrow());
+            switch (d.action()) {
+                case CLAIM -> started = start(jobId, d.workerJvmOptions(), false);
+                case GIVE_UP -> giveUp(jobId, d);
+                case LEAVE -> {
+                    // Requested still, for a node whose check passes; the scan comes back to it.
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException | RuntimeException e) {
+            LOG.warnf("job %s: could not self-check the engine for it (a scan tries again): %s", jobId, e.getMessage());
+        } finally {
+            checking.remove(jobId);
+            if (!started) {
+                slots.release();
+            }
+        }
+    }
+
+    /** Claims the job only to fail it: the claim keeps a node whose check passes from starting it at the same moment. */
+    private void giveUp(String jobId, SelfCheckGate.Decision d) {
+        Optional<Claim> claim = ledger.claimNext(jobId, false);
+        if (claim.isEmpty()) {
+            LOG.infof("job %s: claimed by another replica meanwhile; not failing it", jobId);
+            return;
+        }
+        RunningJob job = new RunningJob(jobId, config.workDir().resolve(jobId).resolve("cancel"), claim.get(),
+                clock.instant());
+        new TrainingRun(claim.get(), job, store, publisher, ledger, config, launcher, metrics, timers, () -> stopping,
+                clock).failed(d.reason(), false, d.problems(), 0);
+        LOG.errorf("job %s: failed: %s", jobId, d.reason());
+    }
+
     /** Runs attempts until the job ends here: a crashed worker is followed by a resumed attempt. */
-    private void runJob(RunningJob job) {
+    private void runJob(RunningJob job, WorkerLauncher jobLauncher) {
         String outcome = "interrupted";
         try {
             Claim claim = job.claim();
             while (true) {
-                TrainingRun run = new TrainingRun(claim, job, store, publisher, ledger, config, launcher, metrics, timers,
+                TrainingRun run = new TrainingRun(claim, job, store, publisher, ledger, config, jobLauncher, metrics, timers,
                         () -> stopping, clock);
                 TrainingRun.Outcome o;
                 try {

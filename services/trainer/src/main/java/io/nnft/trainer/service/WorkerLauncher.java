@@ -25,20 +25,42 @@ public class WorkerLauncher {
             "ai.djl.pytorch.num_interop_threads", "ai.djl.pytorch.graph_optimizer", "ai.djl.default_engine");
 
     private final TrainerConfig config;
+    /** Options for one plan's workers (the conv repair its self-check switched on), after the configured ones. */
+    private final List<String> extraJvmOptions;
 
     @Inject
     public WorkerLauncher(TrainerConfig config) {
+        this(config, List.of());
+    }
+
+    private WorkerLauncher(TrainerConfig config, List<String> extraJvmOptions) {
         this.config = config;
+        this.extraJvmOptions = List.copyOf(extraJvmOptions);
+    }
+
+    /** This launcher with {@code options} added to every worker JVM it starts. */
+    public WorkerLauncher withJvmOptions(List<String> options) {
+        if (options.isEmpty()) {
+            return this;
+        }
+        List<String> all = new ArrayList<>(extraJvmOptions);
+        all.addAll(options);
+        return new WorkerLauncher(config, all);
     }
 
     public Process start(Path spec, Path log) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(command(spec))
+        return start(TrainingWorker.class.getName(), List.of(spec.toString()), log);
+    }
+
+    /** A JVM like the training worker's (class path, options, environment) running {@code mainClass}. */
+    Process start(String mainClass, List<String> args, Path log) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(command(mainClass, args))
                 .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
         config.djlCacheDir().ifPresent(d -> pb.environment().put("DJL_CACHE_DIR", d));
         return pb.start();
     }
 
-    List<String> command(Path spec) {
+    List<String> command(String mainClass, List<String> args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx" + config.workerHeap());
@@ -51,10 +73,11 @@ public class WorkerLauncher {
             }
         }
         config.workerJvmOptions().ifPresent(cmd::addAll);
+        cmd.addAll(extraJvmOptions);
         cmd.add("-cp");
         cmd.add(classpath(System.getProperty("java.class.path"), config.workerClasspath()));
-        cmd.add(TrainingWorker.class.getName());
-        cmd.add(spec.toString());
+        cmd.add(mainClass);
+        cmd.addAll(args);
         return cmd;
     }
 

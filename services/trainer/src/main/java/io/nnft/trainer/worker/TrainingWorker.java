@@ -52,7 +52,7 @@ public final class TrainingWorker {
         System.exit(code);
     }
 
-    private static void watchParent(InputStream in) {
+    static void watchParent(InputStream in) {
         Thread t = new Thread(() -> {
             try {
                 while (in.read() >= 0) {
