@@ -161,6 +161,8 @@ public final class ClassificationTrainer {
                 listener.message("no --pretrained: the encoder starts from nnU-Net's initialisation");
             }
             ClassificationStep step = new ClassificationStep(net, ce, optimizer, s.maxGradNorm(), manager);
+            // Decided (and its probe run) before the first step, and said where the user reads the run.
+            listener.message("conv backward repair: " + io.nnft.network.ConvBackwardRepair.reason());
             FreezeController freeze = new FreezeController(net, s.freeze());
             ClassificationBatches trainGen = new ClassificationBatches(dataset, fold.train(), labels, batchSize, patch,
                     s.augment(), s.crop() == ClassificationSettings.Crop.RANDOM, seed);

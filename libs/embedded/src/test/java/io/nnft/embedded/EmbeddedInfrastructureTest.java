@@ -14,6 +14,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -158,5 +160,57 @@ class EmbeddedInfrastructureTest {
                 throw new AssertionError("no record within 30 s from " + kafka.bootstrapServers());
             }
         }
+    }
+
+    /** The local platform's broker keeps its log in the data dir: a restart on the same port finds the records again. */
+    @Test
+    void aPersistentBrokerKeepsItsRecordsAcrossARestart(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        String bootstrap;
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(java.util.Optional.of(dir.resolve("kafka")), 0)) {
+            bootstrap = kafka.bootstrapServers();
+            kafka.createTopics(List.of("nnft.keep"), 1);
+            try (KafkaProducer<String, String> p = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                    ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                    ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class))) {
+                p.send(new ProducerRecord<>("nnft.keep", "job-7", "kept")).get();
+            }
+        }
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(java.util.Optional.of(dir.resolve("kafka")),
+                LocalConnection.port(bootstrap))) {
+            assertThat(kafka.bootstrapServers()).isEqualTo(bootstrap);
+            try (KafkaConsumer<String, String> c = new KafkaConsumer<>(Map.of(
+                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                    ConsumerConfig.GROUP_ID_CONFIG, "after-restart",
+                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                    ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                    ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class))) {
+                c.subscribe(List.of("nnft.keep"));
+                long deadline = System.currentTimeMillis() + 30_000;
+                while (System.currentTimeMillis() < deadline) {
+                    ConsumerRecords<String, String> rs = c.poll(Duration.ofMillis(500));
+                    if (!rs.isEmpty()) {
+                        assertThat(rs.iterator().next().value()).isEqualTo("kept");
+                        return;
+                    }
+                }
+                throw new AssertionError("the record written before the restart is gone");
+            }
+        }
+    }
+
+    @Test
+    void connectionFileIsPrivateAndReadsBack(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        LocalConnection c = new LocalConnection("127.0.0.1:9092", "http://127.0.0.1:9000", "ak", "sk", "nnft",
+                "http://127.0.0.1:8080", "tok");
+        Path file = c.write(dir);
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-------");
+        assertThat(LocalConnection.read(dir)).contains(c);
+        assertThat(LocalConnection.port(c.s3Endpoint())).isEqualTo(9000);
+        assertThat(LocalConnection.port(c.kafkaBootstrapServers())).isEqualTo(9092);
+        assertThat(ServiceProcess.isCredential("nnft.storage.secret-key")).isTrue();
+        assertThat(ServiceProcess.isCredential("nnft.gateway.api-keys")).isTrue();
+        assertThat(ServiceProcess.isCredential("nnft.storage.endpoint")).isFalse();
     }
 }

@@ -142,6 +142,8 @@ public final class Trainer {
             }
             DeepSupervisionLoss loss = DeepSupervisionLoss.nnUNetDefault(net.numOutputs(), conf.batchDice(), null);
             TrainStep step = new TrainStep(net, loss, sgd, s.maxGradNorm(), manager);
+            // Decided (and its probe run) before the first step, and said where the user reads the run.
+            listener.message("conv backward repair: " + io.nnft.network.ConvBackwardRepair.reason());
             ValidationStep validation = new ValidationStep(net, loss, manager);
             FreezeController freeze = new FreezeController(net, s.freeze());
 

@@ -40,6 +40,19 @@ class LocalModeIT {
         assertThat(encoderLine).contains("(s3://nnft/jobs/");
         String checkpointLine = lines.stream().filter(l -> l.startsWith("checkpoint: ")).findFirst().orElseThrow();
         assertThat(Path.of(checkpointLine.substring("checkpoint: ".length(), checkpointLine.indexOf(" (")))).exists();
+        // What a real client needs, in one 0600 file with exactly these keys, also printed.
+        Path env = dataDir.resolve("connection.env");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(env)))
+                .isEqualTo("rw-------");
+        List<String> keys = Files.readAllLines(env).stream().filter(l -> !l.startsWith("#"))
+                .map(l -> l.substring(0, l.indexOf('='))).toList();
+        assertThat(keys).containsExactly("KAFKA_BOOTSTRAP_SERVERS", "NNFT_S3_ENDPOINT", "NNFT_S3_ACCESS_KEY",
+                "NNFT_S3_SECRET_KEY", "NNFT_S3_BUCKET", "NNFT_GATEWAY_URL", "NNFT_GATEWAY_TOKEN");
+        for (String line : Files.readAllLines(env)) {
+            if (!line.startsWith("#")) {
+                assertThat(printed).contains("  " + line);
+            }
+        }
         // Nothing is left running: the services' ports are closed once the command returns.
         assertThat(ProcessHandle.current().children().filter(ProcessHandle::isAlive).count()).isZero();
     }

@@ -25,27 +25,31 @@ public class WorkerLauncher {
             "ai.djl.pytorch.num_interop_threads", "ai.djl.pytorch.graph_optimizer", "ai.djl.default_engine");
 
     private final TrainerConfig config;
-    /** Options for one plan's workers (the conv repair its self-check switched on), after the configured ones. */
-    private final List<String> extraJvmOptions;
 
     @Inject
     public WorkerLauncher(TrainerConfig config) {
-        this(config, List.of());
-    }
-
-    private WorkerLauncher(TrainerConfig config, List<String> extraJvmOptions) {
         this.config = config;
-        this.extraJvmOptions = List.copyOf(extraJvmOptions);
     }
 
-    /** This launcher with {@code options} added to every worker JVM it starts. */
+    /**
+     * This launcher with {@code options} (for one plan's workers: the conv repair its self-check switched on) added
+     * after the configured JVM options. It wraps this launcher rather than copying it, so a subclass's command (a
+     * test's substituted main class) still applies.
+     */
     public WorkerLauncher withJvmOptions(List<String> options) {
         if (options.isEmpty()) {
             return this;
         }
-        List<String> all = new ArrayList<>(extraJvmOptions);
-        all.addAll(options);
-        return new WorkerLauncher(config, all);
+        WorkerLauncher base = this;
+        List<String> extra = List.copyOf(options);
+        return new WorkerLauncher(config) {
+            @Override
+            List<String> command(String mainClass, List<String> args) {
+                List<String> cmd = new ArrayList<>(base.command(mainClass, args));
+                cmd.addAll(cmd.indexOf("-cp"), extra);
+                return cmd;
+            }
+        };
     }
 
     public Process start(Path spec, Path log) throws IOException {
@@ -73,7 +77,6 @@ public class WorkerLauncher {
             }
         }
         config.workerJvmOptions().ifPresent(cmd::addAll);
-        cmd.addAll(extraJvmOptions);
         cmd.add("-cp");
         cmd.add(classpath(System.getProperty("java.class.path"), config.workerClasspath()));
         cmd.add(mainClass);

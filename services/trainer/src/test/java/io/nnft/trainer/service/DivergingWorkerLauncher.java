@@ -6,7 +6,6 @@ import io.nnft.trainer.worker.TrainingWorker;
 import jakarta.inject.Singleton;
 import jakarta.enterprise.inject.Alternative;
 import jakarta.inject.Inject;
-import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -24,8 +23,8 @@ public class DivergingWorkerLauncher extends WorkerLauncher {
     }
 
     @Override
-    List<String> command(Path spec) {
-        return super.command(spec).stream()
+    List<String> command(String mainClass, List<String> args) {
+        return super.command(mainClass, args).stream()
                 .map(a -> a.equals(TrainingWorker.class.getName()) ? DivergingTrainingWorker.class.getName() : a)
                 .toList();
     }
