@@ -84,7 +84,7 @@ public class ChildJvmSelfCheck implements EngineSelfCheck {
             }
             String why = last.map(n -> n.path("message").asText()).orElse("its JVM exited with code " + p.exitValue()
                     + " without a verdict");
-            return SelfCheckResult.didNotFinish(why + "; last lines of " + log + ": " + tail(log), seconds(t0));
+            return SelfCheckResult.didNotFinish(why + "; last lines of " + log + ": " + WorkerLauncher.logTail(log), seconds(t0));
         } finally {
             watchdog.interrupt();
             p.destroyForcibly();
@@ -110,14 +110,5 @@ public class ChildJvmSelfCheck implements EngineSelfCheck {
 
     private static double seconds(long t0) {
         return (System.nanoTime() - t0) / 1e9;
-    }
-
-    private static String tail(Path log) {
-        try {
-            List<String> lines = Files.exists(log) ? Files.readAllLines(log, StandardCharsets.UTF_8) : List.of();
-            return String.join(" | ", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
-        } catch (IOException | UncheckedIOException e) {
-            return "(unreadable: " + e.getMessage() + ")";
-        }
     }
 }

@@ -206,7 +206,7 @@ final class TrainingRun {
             return Outcome.INTERRUPTED;
         }
         crashDetail = "worker exited with code " + exit + " without a result; last lines of " + log.getFileName() + ": "
-                + tail(log);
+                + WorkerLauncher.logTail(log);
         storageRun("record the wall time of " + jobId, () -> ledger.addSeconds(claim, seconds));
         return Outcome.CRASHED;
     }
@@ -393,15 +393,6 @@ final class TrainingRun {
             }
         } catch (RuntimeException e) {
             LOG.warnf("job %s: could not upload %s: %s", claim.jobId(), log.getFileName(), e.getMessage());
-        }
-    }
-
-    private static String tail(Path log) {
-        try {
-            List<String> lines = Files.exists(log) ? Files.readAllLines(log, StandardCharsets.UTF_8) : List.of();
-            return String.join(" | ", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
-        } catch (IOException | UncheckedIOException e) {
-            return "(unreadable: " + e.getMessage() + ")";
         }
     }
 
