@@ -96,11 +96,7 @@ public final class BenchTrainStepCommand implements Callable<Integer> {
     }
 
     private int headsFromDatasetJson() throws IOException {
-        Path dataset = plans.toAbsolutePath().getParent().resolve("dataset.json");
-        if (!Files.isRegularFile(dataset)) {
-            throw new BadInputException("no dataset.json beside " + plans + " to count labels: pass --num-heads");
-        }
-        return PlainConvUNetConfig.segmentationHeadsFromLabels(new ObjectMapper().readTree(dataset.toFile()).get("labels"),
-                dataset.toString());
+        return DatasetJsonBeside.segmentationHeads(plans).orElseThrow(() ->
+                new BadInputException("no dataset.json beside " + plans + " to count labels: pass --num-heads"));
     }
 }

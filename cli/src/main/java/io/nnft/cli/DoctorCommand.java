@@ -64,11 +64,6 @@ public final class DoctorCommand implements Callable<Integer> {
     }
 
     private int heads(Path plansFile) throws java.io.IOException {
-        if (numHeads != null) {
-            return numHeads;
-        }
-        Path dataset = plansFile.toAbsolutePath().getParent().resolve("dataset.json");
-        return Files.isRegularFile(dataset) ? PlainConvUNetConfig.segmentationHeadsFromLabels(
-                new ObjectMapper().readTree(dataset.toFile()).get("labels"), dataset.toString()) : 2;
+        return numHeads != null ? numHeads : DatasetJsonBeside.segmentationHeads(plansFile).orElse(2);
     }
 }

@@ -18,4 +18,14 @@ final class FreePort {
             throw new UncheckedIOException("no free loopback port", e);
         }
     }
+
+    /** Whether {@code port} can be bound on loopback right now. */
+    static boolean isFree(int port) {
+        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            s.setReuseAddress(true);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
 }

@@ -83,15 +83,7 @@ public record LocalConnection(String kafkaBootstrapServers, String s3Endpoint, S
 
     /** {@code port} if it is still free on loopback (a restart gets the previous run's ports back), else 0. */
     public static int reusable(int port) {
-        if (port <= 0) {
-            return 0;
-        }
-        try (java.net.ServerSocket s = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
-            s.setReuseAddress(true);
-            return port;
-        } catch (IOException e) {
-            return 0;
-        }
+        return port > 0 && FreePort.isFree(port) ? port : 0;
     }
 
     /** The port of a {@code host:port} or URL value; 0 when there is none. */

@@ -21,8 +21,8 @@ import java.util.function.Consumer;
  * off it is.
  */
 public final class SelfCheck {
-    /** oneDNN bundled with each libtorch that DJL ships (from libtorch's third_party/ideep pin). */
-    private static final Map<String, String> ONEDNN = Map.of("2.7.1", "3.7.1", "2.5.1", "3.5.3", "2.4.0", "3.4.2");
+    /** oneDNN bundled with the libtorch nnft pins (ONEDNN_VERBOSE=1 prints "oneDNN v3.7.1" for 2.7.1). */
+    private static final Map<String, String> ONEDNN = Map.of("2.7.1", "3.7.1");
 
     private SelfCheck() {
     }
