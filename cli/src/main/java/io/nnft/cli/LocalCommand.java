@@ -12,6 +12,7 @@ import io.nnft.events.InvalidEventException;
 import io.nnft.events.JobFailed;
 import io.nnft.events.TrainingCompleted;
 import io.nnft.events.TrainingProgress;
+import io.nnft.events.TrainingStarted;
 import io.nnft.storage.ObjectStore;
 import java.io.IOException;
 import java.net.URI;
@@ -164,7 +165,9 @@ public final class LocalCommand implements Callable<Integer> {
                     } catch (InvalidEventException e) {
                         continue;
                     }
-                    if (d.event() instanceof TrainingProgress p) {
+                    if (d.event() instanceof TrainingStarted t) {
+                        System.out.println("training: attempt " + t.attempt() + " on " + t.trainer());
+                    } else if (d.event() instanceof TrainingProgress p) {
                         printProgress(p);
                     } else if (d.event() instanceof TrainingCompleted c) {
                         completed = c;

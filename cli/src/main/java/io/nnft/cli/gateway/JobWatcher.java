@@ -70,6 +70,8 @@ public final class JobWatcher {
                     + e.path("numTrainingCases").asInt() + " training case(s), " + e.path("configuration").asText()
                     + (e.path("plansFromPretrained").asBoolean() ? ", plans of the pretrained model" : ""));
             case "PreprocessingCompleted" -> out.println("preprocessed: " + e.path("numCases").asInt() + " case(s)");
+            case "TrainingStarted" -> out.println("training: attempt " + e.path("attempt").asInt() + " on "
+                    + e.path("trainer").asText());
             case "TrainingProgress" -> epoch(e.path("epoch").asInt(), e.path("epochs").asInt(), e.path("metrics"));
             case "TrainingCompleted" -> {
                 closeBar();

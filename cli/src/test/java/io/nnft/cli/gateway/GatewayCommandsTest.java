@@ -137,6 +137,8 @@ class GatewayCommandsTest {
                 new String[] {"PlansReady", "{\"data\":{\"datasetName\":\"Dataset002_A\",\"numTrainingCases\":4,"
                         + "\"configuration\":\"3d_fullres\",\"plansFromPretrained\":true},\"job\":"
                         + String.format(job, "planned", "") + "}"},
+                new String[] {"TrainingStarted", "{\"data\":{\"attempt\":1,\"trainer\":\"nnft-trainer-0\"},\"job\":"
+                        + String.format(job, "training", "") + "}"},
                 new String[] {"TrainingProgress", "{\"data\":{\"epoch\":0,\"epochs\":2,\"metrics\":{\"ema_pseudo_dice\":0.25,"
                         + "\"train_loss\":-0.1}},\"job\":" + String.format(job, "training", "") + "}"},
                 new String[] {"TrainingProgress", "{\"data\":{\"epoch\":1,\"epochs\":2,\"metrics\":{\"ema_pseudo_dice\":0.5}},"
@@ -150,6 +152,7 @@ class GatewayCommandsTest {
             assertThat(r.out().lines().toList()).containsExactly(
                     "job: w1 (requested, dataset datasets/Dataset002_A/)",
                     "planned: Dataset002_A, 4 training case(s), 3d_fullres, plans of the pretrained model",
+                    "training: attempt 1 on nnft-trainer-0",
                     "epoch 1/2: ema_pseudo_dice=0.2500 train_loss=-0.1000",
                     "epoch 2/2: ema_pseudo_dice=0.5000",
                     "exported: encoder.safetensors to jobs/w1/export/",

@@ -13,6 +13,7 @@ public enum EventType {
   FINE_TUNE_REQUESTED("FineTuneRequested", FineTuneRequested.class),
   PLANS_READY("PlansReady", PlansReady.class),
   PREPROCESSING_COMPLETED("PreprocessingCompleted", PreprocessingCompleted.class),
+  TRAINING_STARTED("TrainingStarted", TrainingStarted.class),
   TRAINING_PROGRESS("TrainingProgress", TrainingProgress.class),
   TRAINING_COMPLETED("TrainingCompleted", TrainingCompleted.class),
   ENCODER_EXPORTED("EncoderExported", EncoderExported.class),

@@ -5,7 +5,7 @@ package io.nnft.events;
  * job, whose id is the Kafka key and the CloudEvent subject.
  */
 public sealed interface NnftEvent
-    permits FineTuneRequested, PlansReady, PreprocessingCompleted, TrainingProgress, TrainingCompleted,
+    permits FineTuneRequested, PlansReady, PreprocessingCompleted, TrainingStarted, TrainingProgress, TrainingCompleted,
         EncoderExported, JobFailed, JobCancelRequested {
 
   /** The job; only a {@link FineTuneRequested} that still awaits an assigned id returns null. */

@@ -13,7 +13,8 @@ class EventTypeTest {
     assertThat(EventType.FINE_TUNE_REQUESTED.cloudEventType()).isEqualTo("nnft.FineTuneRequested.v1");
     assertThat(EventType.FINE_TUNE_REQUESTED.schemaResource()).isEqualTo("nnft/schemas/FineTuneRequested.v1.schema.json");
     assertThat(EventType.topics()).containsExactly("nnft.fine-tune-requested", "nnft.plans-ready",
-        "nnft.preprocessing-completed", "nnft.training-progress", "nnft.training-completed", "nnft.encoder-exported",
+        "nnft.preprocessing-completed", "nnft.training-started", "nnft.training-progress", "nnft.training-completed",
+        "nnft.encoder-exported",
         "nnft.job-failed", "nnft.job-cancel-requested");
     assertThat(EventType.DEAD_LETTER_TOPIC).isEqualTo("nnft.dead-letter");
     for (EventType t : EventType.values()) {

@@ -11,7 +11,11 @@ import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
-/** What comes in: {@code TrainingCompleted}. What goes out: {@code EncoderExported} or {@code JobFailed}. */
+/**
+ * What comes in: {@code TrainingCompleted}. What goes out: {@code EncoderExported} or {@code JobFailed}. Each event
+ * once: a redelivered copy (same CloudEvent id and source) is not exported again, so the job keeps one set of
+ * artifacts and one EncoderExported.
+ */
 @ApplicationScoped
 public class TrainingCompletedConsumer {
     @Inject
@@ -23,6 +27,6 @@ public class TrainingCompletedConsumer {
     @Incoming("training-completed")
     @Blocking
     public CompletionStage<Void> consume(Message<byte[]> message) {
-        return intake.process(message, TrainingCompleted.class, JobFailed.Stage.EXPORT, exports::export);
+        return intake.processOncePerEvent(message, TrainingCompleted.class, JobFailed.Stage.EXPORT, exports::export);
     }
 }

@@ -146,6 +146,23 @@ class ExporterTests {
     }
 
     @Test
+    void theSameTrainingCompletedTwiceIsExportedOnce() {
+        try (TopicClient topics = new TopicClient(RealKafkaAndS3.bootstrapServers())) {
+            byte[] once = CODEC.encode(completed("export-twice-1", SOURCE_JOB, new Export(Export.Checkpoint.FINAL, false)));
+            topics.publish(EventType.TRAINING_COMPLETED.topic(), "export-twice-1", once);
+            awaitOne(topics, EventType.ENCODER_EXPORTED, "export-twice-1");
+            // a redelivery after the export ended: same CloudEvent id and source
+            topics.publish(EventType.TRAINING_COMPLETED.topic(), "export-twice-1", once);
+            // a later job on the same partition is exported, so the copy has been read by then
+            publish(topics, completed("export-twice-2", SOURCE_JOB, new Export(Export.Checkpoint.FINAL, false)));
+            awaitOne(topics, EventType.ENCODER_EXPORTED, "export-twice-2");
+            assertThat(topics.readAll(EventType.ENCODER_EXPORTED.topic(), r -> "export-twice-1".equals(r.key())))
+                    .as("EncoderExported for the copy").hasSize(1);
+            assertThat(topics.readAll(EventType.JOB_FAILED.topic(), r -> "export-twice-1".equals(r.key()))).isEmpty();
+        }
+    }
+
+    @Test
     void aMissingCheckpointFailsTheJobNamingTheKeyAndTheConsumerGoesOn() {
         try (TopicClient topics = new TopicClient(RealKafkaAndS3.bootstrapServers())) {
             publish(topics, completed("export-missing-1", "export-missing-1", null));

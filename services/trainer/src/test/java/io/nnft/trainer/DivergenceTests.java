@@ -19,6 +19,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -55,7 +56,9 @@ class DivergenceTests {
 
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("nnft.trainer.max-skipped-steps", "3");
+            // The engine self-check has its own tests (TrainerTests train with it on); here it would only add a
+            // machine-dependent step before the claim that this test is not about.
+            return Map.of("nnft.trainer.max-skipped-steps", "3", "nnft.trainer.selfcheck.enabled", "false");
         }
     }
 
@@ -72,7 +75,7 @@ class DivergenceTests {
             // 2 iterations per epoch: epoch 1 skips iteration 1 and still ends with a finite loss; epoch 2's two
             // NaN steps are the 2nd and 3rd in a row
             topics.publish(EventType.PREPROCESSING_COMPLETED.topic(), id, CODEC.encode(TrainerTests.event(id, 5, null)));
-            JobFailed failed = CODEC.decode(await(topics, EventType.JOB_FAILED, id, 1, WAIT).get(0).value(),
+            JobFailed failed = CODEC.decode(awaitExplained(topics, EventType.JOB_FAILED, id, store).get(0).value(),
                     JobFailed.class);
             assertThat(failed.reason()).isEqualTo("training diverged at epoch 2, iteration 1: loss NaN");
             assertThat(failed.stage()).isEqualTo(JobFailed.Stage.TRAINING);
@@ -97,6 +100,34 @@ class DivergenceTests {
             assertThat(NnUNetCheckpoint.read(model.resolve("fold_all/checkpoint_latest.pth")).currentEpoch())
                     .as("the last good epoch's checkpoint").isEqualTo(2);
             assertThat(model.resolve("fold_all/training_log.json")).content().contains("\"stop_reason\" : \"diverged\"");
+        }
+    }
+
+    /** As {@link #await} for one record; when none comes, the failure says where the job got stuck. */
+    private static List<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>> awaitExplained(
+            TopicClient topics, EventType type, String jobId, ObjectStore store) {
+        try {
+            return await(topics, type, jobId, 1, WAIT);
+        } catch (AssertionError e) {
+            StringBuilder why = new StringBuilder(e.getMessage());
+            try {
+                why.append("\nledger: ").append(new JobLedger(store, "probe", Duration.ofMinutes(1), Clock.systemUTC())
+                        .read(jobId).map(Object::toString).orElse("no entry"));
+                why.append("\nobjects: ").append(store.list("jobs/" + jobId + "/"));
+            } catch (RuntimeException x) {
+                why.append("\n(ledger unreadable: ").append(x).append(')');
+            }
+            Path work = Path.of(System.getProperty("java.io.tmpdir"), "nnft-trainer-test", jobId);
+            try (java.util.stream.Stream<Path> logs = Files.exists(work) ? Files.list(work) : java.util.stream.Stream.empty()) {
+                for (Path log : logs.filter(p -> p.toString().endsWith(".log")).sorted().toList()) {
+                    List<String> lines = Files.readAllLines(log);
+                    why.append("\n").append(log.getFileName()).append(" (last lines): ")
+                            .append(String.join("\n  ", lines.subList(Math.max(0, lines.size() - 15), lines.size())));
+                }
+            } catch (IOException x) {
+                why.append("\n(worker logs unreadable: ").append(x).append(')');
+            }
+            throw new AssertionError(why.toString(), e);
         }
     }
 

@@ -15,6 +15,7 @@ import io.nnft.events.JobFailed;
 import io.nnft.events.PreprocessingCompleted;
 import io.nnft.events.TrainingCompleted;
 import io.nnft.events.TrainingProgress;
+import io.nnft.events.TrainingStarted;
 import io.nnft.services.testing.RealKafkaAndS3;
 import io.nnft.services.testing.TopicClient;
 import io.nnft.storage.ObjectStore;
@@ -92,6 +93,11 @@ class TrainerTests {
             List<TrainingProgress> progress = await(topics, EventType.TRAINING_PROGRESS, id, 2).stream()
                     .map(r -> CODEC.decode(r.value(), TrainingProgress.class)).toList();
             assertThat(progress).extracting(TrainingProgress::epoch).containsExactly(0, 1);
+            // Training from the claim on, once (one claim, one attempt), named with the replica that claimed it
+            List<TrainingStarted> started = await(topics, EventType.TRAINING_STARTED, id, 1).stream()
+                    .map(r -> CODEC.decode(r.value(), TrainingStarted.class)).toList();
+            assertThat(started).containsExactly(new TrainingStarted(id, 1, jobs.ledger().owner(), 2));
+            assertNoMore(topics, EventType.TRAINING_STARTED, id, 1);
             for (TrainingProgress p : progress) {
                 assertThat(p.metrics()).containsKeys("train_loss", "val_loss", "accuracy", "balanced_accuracy", "auc",
                         "confusion/absent/absent", "confusion/absent/present", "confusion/present/absent",
@@ -184,6 +190,9 @@ class TrainerTests {
             List<TrainingProgress> progress = await(topics, EventType.TRAINING_PROGRESS, id, 2).stream()
                     .map(r -> CODEC.decode(r.value(), TrainingProgress.class)).toList();
             assertThat(progress).extracting(TrainingProgress::epoch).containsExactly(0, 1);
+            // three copies of the event, one claim: one TrainingStarted
+            assertThat(await(topics, EventType.TRAINING_STARTED, id, 1)).hasSize(1);
+            assertNoMore(topics, EventType.TRAINING_STARTED, id, 1);
             for (TrainingProgress p : progress) {
                 assertThat(p.epochs()).isEqualTo(2);
                 assertThat(p.metrics()).containsKeys("train_loss", "val_loss", "pseudo_dice/1", "pseudo_dice/2",
@@ -299,6 +308,9 @@ class TrainerTests {
                     .map(r -> CODEC.decode(r.value(), TrainingProgress.class).epoch()).toList();
             assertThat(epochs).containsSubsequence(0, 1).contains(4);
             assertThat(epochs.lastIndexOf(0)).as("epoch 0 trained once: %s; %s", epochs, log2).isEqualTo(0);
+            // each attempt said it started
+            assertThat(await(topics, EventType.TRAINING_STARTED, id, 2).stream()
+                    .map(r -> CODEC.decode(r.value(), TrainingStarted.class).attempt())).containsExactly(1, 2);
             Path model = tmp.resolve(id);
             store.downloadPrefix("jobs/" + id + "/model/", model);
             assertThat(NnUNetCheckpoint.read(model.resolve("fold_all/checkpoint_final.pth")).currentEpoch()).isEqualTo(5);

@@ -10,6 +10,7 @@ import io.nnft.events.PlansReady;
 import io.nnft.events.PreprocessingCompleted;
 import io.nnft.events.TrainingCompleted;
 import io.nnft.events.TrainingProgress;
+import io.nnft.events.TrainingStarted;
 import io.nnft.gateway.JobStage;
 import io.nnft.gateway.JobView;
 import java.time.Instant;
@@ -51,6 +52,9 @@ public final class JobViewReducer {
         } else if (event instanceof PreprocessingCompleted p) {
             d.request(p.request());
             d.advance(JobStage.PREPROCESSED);
+        } else if (event instanceof TrainingStarted t) {
+            d.epochs = t.epochs() != null ? t.epochs() : d.epochs;
+            d.advance(JobStage.TRAINING);
         } else if (event instanceof TrainingProgress t) {
             if (d.epoch == null || t.epoch() == null || t.epoch() >= d.epoch) {
                 d.epoch = t.epoch();

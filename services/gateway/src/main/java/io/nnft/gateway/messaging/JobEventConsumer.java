@@ -9,6 +9,7 @@ import io.nnft.events.PlansReady;
 import io.nnft.events.PreprocessingCompleted;
 import io.nnft.events.TrainingCompleted;
 import io.nnft.events.TrainingProgress;
+import io.nnft.events.TrainingStarted;
 import io.nnft.gateway.service.JobViews;
 import io.nnft.services.common.EventIntake;
 import io.smallrye.common.annotation.Blocking;
@@ -24,7 +25,7 @@ import org.jboss.logging.Logger;
  * the job's view ({@link JobViews}). The gateway owns no stage, so it never publishes a JobFailed. A record
  * that a stage consumes too (requests, PlansReady, PreprocessingCompleted, TrainingCompleted, cancellations) is
  * dead-lettered by that stage and only skipped here, so that each bad record is one dead letter; the gateway
- * dead-letters the records of the topics it alone consumes (TrainingProgress, EncoderExported, JobFailed).
+ * dead-letters the records of the topics it alone consumes (TrainingStarted, TrainingProgress, EncoderExported, JobFailed).
  */
 @ApplicationScoped
 public class JobEventConsumer {
@@ -52,6 +53,12 @@ public class JobEventConsumer {
     @Blocking
     public CompletionStage<Void> preprocessingCompleted(Message<byte[]> m) {
         return observe(m, PreprocessingCompleted.class, false);
+    }
+
+    @Incoming("training-started")
+    @Blocking
+    public CompletionStage<Void> trainingStarted(Message<byte[]> m) {
+        return observe(m, TrainingStarted.class, true);
     }
 
     @Incoming("training-progress")

@@ -8,7 +8,9 @@ import io.nnft.events.JobCancelRequested;
 import io.nnft.events.JobFailed;
 import io.nnft.events.NnftEvent;
 import io.nnft.events.Problem;
+import io.nnft.events.PreprocessingCompleted;
 import io.nnft.events.TrainingProgress;
+import io.nnft.events.TrainingStarted;
 import io.nnft.gateway.JobStage;
 import io.nnft.gateway.JobView;
 import java.time.Instant;
@@ -53,6 +55,19 @@ class JobViewReducerTest {
         assertThat(exported.stage()).isEqualTo(JobStage.EXPORTED);
         assertThat(exported.finishedAt()).isEqualTo(T0.plusSeconds(60));
         assertThat(exported.artifacts()).extracting(EncoderExported.Artifact::name).containsExactly("encoder.safetensors");
+    }
+
+    @Test
+    void aClaimedJobIsTrainingBeforeItsFirstEpochEnds() {
+        JobView v = fold(request("j5"), new PreprocessingCompleted("j5", null, null, null, null, null, null, null,
+                null, null), new TrainingStarted("j5", 1, "nnft-trainer-0", 7));
+        assertThat(v.stage()).isEqualTo(JobStage.TRAINING);
+        assertThat(v.epoch()).as("no epoch has ended").isNull();
+        assertThat(v.epochs()).isEqualTo(7);
+        // a resumed attempt after the job finished (a late record) never moves it back
+        JobView done = JobViewReducer.apply(fold(request("j6"), new JobFailed("j6", JobFailed.Stage.TRAINING, "x", false,
+                null, null, null, null)), new TrainingStarted("j6", 2, "nnft-trainer-1", 7), T0.plusSeconds(9));
+        assertThat(done.stage()).isEqualTo(JobStage.FAILED);
     }
 
     @Test

@@ -17,6 +17,7 @@ import io.nnft.events.PlansReady;
 import io.nnft.events.PreprocessingCompleted;
 import io.nnft.events.TrainingCompleted;
 import io.nnft.events.TrainingProgress;
+import io.nnft.events.TrainingStarted;
 import io.nnft.gateway.service.JobViews;
 import io.nnft.services.testing.RealKafkaAndS3;
 import io.nnft.services.testing.TopicClient;
@@ -63,10 +64,15 @@ class JobStatusTests {
         try (TopicClient topics = new TopicClient(RealKafkaAndS3.bootstrapServers())) {
             Api.publish(topics, Api.example(PlansReady.class, id));
             Api.publish(topics, Api.example(PreprocessingCompleted.class, id));
+            // claimed by a trainer: training before any epoch has ended
+            Api.publish(topics, Api.example(TrainingStarted.class, id));
+            Api.await("training stage on the claim", WAIT, () -> "training".equals(stage(id)));
+            given().get("/jobs/" + id).then().body("epoch", org.hamcrest.Matchers.nullValue());
             Api.publish(topics, Api.example(TrainingProgress.class, id));
             // three topics, three consumers: wait until each has been read
-            Api.await("training stage with plans", WAIT, () -> "training".equals(stage(id))
-                    && given().get("/jobs/" + id).then().extract().path("datasetName") != null);
+            Api.await("training stage with plans and an epoch", WAIT, () -> "training".equals(stage(id))
+                    && given().get("/jobs/" + id).then().extract().path("datasetName") != null
+                    && given().get("/jobs/" + id).then().extract().path("epoch") != null);
             given().get("/jobs/" + id).then()
                     .body("epoch", equalTo(41)).body("epochs", equalTo(300))
                     .body("metrics.ema_pseudo_dice", equalTo(0.8542f))

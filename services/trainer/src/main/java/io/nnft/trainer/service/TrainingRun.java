@@ -10,6 +10,7 @@ import io.nnft.events.Problem;
 import io.nnft.events.Task;
 import io.nnft.events.TrainingCompleted;
 import io.nnft.events.TrainingProgress;
+import io.nnft.events.TrainingStarted;
 import io.nnft.services.common.EventPublisher;
 import io.nnft.services.common.JobFailure;
 import io.nnft.services.common.WorkDirs;
@@ -116,6 +117,13 @@ final class TrainingRun {
             return failed(why, true, List.of(), 0);
         }
         WorkerSpec.Settings settings = WorkerSpecs.settings(request, config.dataThreads(), config.maxSkippedSteps());
+        // Before the data is fetched (minutes for a large dataset): the job is training from the claim on.
+        // A status event: the broker being away for a minute must not cost the job (as with TrainingProgress).
+        try {
+            publisher.publish(new TrainingStarted(jobId, claim.attempt(), claim.owner(), settings.epochs()));
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "job %s: could not publish that attempt %d started", jobId, claim.attempt());
+        }
         String fold = request.fold().toString();
         String configuration = (event.configuration() != null ? event.configuration() : request.configuration())
                 .nnunetName();
