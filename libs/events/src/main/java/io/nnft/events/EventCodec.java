@@ -2,6 +2,10 @@ package io.nnft.events;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonPointer;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -238,11 +242,37 @@ public final class EventCodec {
     try {
       return EventJson.mapper().treeToValue(data, type.javaClass());
     } catch (JacksonException | IllegalArgumentException e) {
-      // The schema accepted it, so this is a schema/record disagreement: still the caller's InvalidEventException.
-      String message = e instanceof JacksonException je ? je.getOriginalMessage() : e.getMessage();
-      throw new InvalidEventException("invalid " + type.cloudEventType(), List.of(new Problem(where,
-          "data binding to " + type.javaClass().getSimpleName(), message)), jobId, type.cloudEventType());
+      // The schema accepted it, so the record cannot hold what the schema allows (e.g. an integer beyond
+      // int where the schema sets no maximum): still the caller's InvalidEventException, at the field.
+      throw new InvalidEventException("invalid " + type.cloudEventType(), List.of(bindingProblem(e, data, where,
+          type)), jobId, type.cloudEventType());
     }
+  }
+
+  /** The field Jackson stopped at, what the record takes there, and the value found. */
+  private static Problem bindingProblem(Exception e, JsonNode data, String where, EventType type) {
+    JsonPointer at = e instanceof JsonMappingException jme ? pointer(jme.getPath())
+        : e instanceof StreamReadException sre && sre.getProcessor() != null
+            ? sre.getProcessor().getParsingContext().pathAsPointer() : JsonPointer.empty();
+    JsonNode found = data.at(at);
+    // databind wraps the parser's InputCoercionException (with the path) in a JsonMappingException
+    Class<?> target = e instanceof InputCoercionException ice ? ice.getTargetType()
+        : e.getCause() instanceof InputCoercionException ice ? ice.getTargetType() : null;
+    String expected = target == Integer.TYPE || target == Integer.class
+        ? "an integer from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE
+        : target == Long.TYPE || target == Long.class ? "an integer from " + Long.MIN_VALUE + " to " + Long.MAX_VALUE
+        : "a value " + type.javaClass().getSimpleName() + " can hold";
+    String message = e instanceof JacksonException je ? je.getOriginalMessage() : e.getMessage();
+    return new Problem(where + at, expected, found.isMissingNode() ? firstLine(message) : SchemaProblems.render(found));
+  }
+
+  private static JsonPointer pointer(List<JsonMappingException.Reference> path) {
+    JsonPointer pointer = JsonPointer.empty();
+    for (JsonMappingException.Reference r : path) {
+      pointer = r.getFieldName() != null ? pointer.appendProperty(r.getFieldName()) : r.getIndex() >= 0
+          ? pointer.appendIndex(r.getIndex()) : pointer;
+    }
+    return pointer;
   }
 
   private static ObjectNode parseObject(byte[] bytes, String expected) {
