@@ -32,6 +32,7 @@ import java.util.UUID;
 public final class EventCodec {
 
   public static final String SPEC_VERSION = "1.0";
+  /** What {@link #encode} writes as {@code datacontenttype}, and what an event without one is read as. */
   public static final String CONTENT_TYPE = "application/json";
 
   private final String source;
@@ -100,7 +101,10 @@ public final class EventCodec {
     }
   }
 
-  /** Validates envelope and data; the typed event, or InvalidEventException listing every problem. */
+  /**
+   * Validates envelope and data; the typed event, or InvalidEventException listing every problem. An absent
+   * {@code datacontenttype} means {@value #CONTENT_TYPE} (CloudEvents 1.0); a present one must be a JSON type.
+   */
   public Decoded decode(byte[] bytes) {
     ObjectNode ce = parseObject(bytes, "a structured-mode CloudEvent (a JSON object)");
     String jobId = jobIdOf(ce).orElse(null);
