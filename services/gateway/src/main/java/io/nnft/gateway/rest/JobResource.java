@@ -147,6 +147,9 @@ public class JobResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Every known job, newest first")
+    @APIResponse(responseCode = "200", description = "The jobs", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(type = SchemaType.OBJECT, properties = @SchemaProperty(name = "jobs", type = SchemaType.ARRAY,
+            implementation = JobView.class))))
     public Map<String, Object> list(@QueryParam("stage") String stage) {
         List<JobView> all = views.all().stream()
                 .filter(v -> stage == null || stage.isBlank() || v.stage().wireName().equals(stage)).toList();

@@ -51,6 +51,9 @@ class OpenApiTests {
     @Test
     void responsesAreTheStatusCodesTheResourcesReturn() {
         assertThat(codes("/jobs", "post")).containsExactlyInAnyOrder("202", "400", "401", "409", "503");
+        assertThat(codes("/jobs", "get")).containsExactlyInAnyOrder("200", "401");
+        assertThat(resolve(doc.at("/paths/~1jobs/get/responses/200/content/application~1json/schema/properties/jobs/items"))
+                .at("/properties/fold").path("$ref").asText()).isEqualTo("#/components/schemas/Fold");
         assertThat(codes("/jobs/{id}", "get")).containsExactlyInAnyOrder("200", "401", "404");
         assertThat(codes("/jobs/{id}", "delete")).containsExactlyInAnyOrder("202", "401", "404", "409", "503");
         assertThat(codes("/jobs/{id}/events", "get")).contains("200", "401", "404");
