@@ -2,6 +2,10 @@ package io.nnft.events;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonPointer;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -28,6 +32,7 @@ import java.util.UUID;
 public final class EventCodec {
 
   public static final String SPEC_VERSION = "1.0";
+  /** What {@link #encode} writes as {@code datacontenttype}, and what an event without one is read as. */
   public static final String CONTENT_TYPE = "application/json";
 
   private final String source;
@@ -96,7 +101,10 @@ public final class EventCodec {
     }
   }
 
-  /** Validates envelope and data; the typed event, or InvalidEventException listing every problem. */
+  /**
+   * Validates envelope and data; the typed event, or InvalidEventException listing every problem. An absent
+   * {@code datacontenttype} means {@value #CONTENT_TYPE} (CloudEvents 1.0); a present one must be a JSON type.
+   */
   public Decoded decode(byte[] bytes) {
     ObjectNode ce = parseObject(bytes, "a structured-mode CloudEvent (a JSON object)");
     String jobId = jobIdOf(ce).orElse(null);
@@ -238,11 +246,37 @@ public final class EventCodec {
     try {
       return EventJson.mapper().treeToValue(data, type.javaClass());
     } catch (JacksonException | IllegalArgumentException e) {
-      // The schema accepted it, so this is a schema/record disagreement: still the caller's InvalidEventException.
-      String message = e instanceof JacksonException je ? je.getOriginalMessage() : e.getMessage();
-      throw new InvalidEventException("invalid " + type.cloudEventType(), List.of(new Problem(where,
-          "data binding to " + type.javaClass().getSimpleName(), message)), jobId, type.cloudEventType());
+      // The schema accepted it, so the record cannot hold what the schema allows (e.g. an integer beyond
+      // int where the schema sets no maximum): still the caller's InvalidEventException, at the field.
+      throw new InvalidEventException("invalid " + type.cloudEventType(), List.of(bindingProblem(e, data, where,
+          type)), jobId, type.cloudEventType());
     }
+  }
+
+  /** The field Jackson stopped at, what the record takes there, and the value found. */
+  private static Problem bindingProblem(Exception e, JsonNode data, String where, EventType type) {
+    JsonPointer at = e instanceof JsonMappingException jme ? pointer(jme.getPath())
+        : e instanceof StreamReadException sre && sre.getProcessor() != null
+            ? sre.getProcessor().getParsingContext().pathAsPointer() : JsonPointer.empty();
+    JsonNode found = data.at(at);
+    // databind wraps the parser's InputCoercionException (with the path) in a JsonMappingException
+    Class<?> target = e instanceof InputCoercionException ice ? ice.getTargetType()
+        : e.getCause() instanceof InputCoercionException ice ? ice.getTargetType() : null;
+    String expected = target == Integer.TYPE || target == Integer.class
+        ? "an integer from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE
+        : target == Long.TYPE || target == Long.class ? "an integer from " + Long.MIN_VALUE + " to " + Long.MAX_VALUE
+        : "a value " + type.javaClass().getSimpleName() + " can hold";
+    String message = e instanceof JacksonException je ? je.getOriginalMessage() : e.getMessage();
+    return new Problem(where + at, expected, found.isMissingNode() ? firstLine(message) : SchemaProblems.render(found));
+  }
+
+  private static JsonPointer pointer(List<JsonMappingException.Reference> path) {
+    JsonPointer pointer = JsonPointer.empty();
+    for (JsonMappingException.Reference r : path) {
+      pointer = r.getFieldName() != null ? pointer.appendProperty(r.getFieldName()) : r.getIndex() >= 0
+          ? pointer.appendIndex(r.getIndex()) : pointer;
+    }
+    return pointer;
   }
 
   private static ObjectNode parseObject(byte[] bytes, String expected) {

@@ -78,12 +78,17 @@ public final class EventSchemas {
 
   /** As {@link #validate(EventType, JsonNode)}, every pointer prefixed (e.g. with {@code /data}). */
   public List<Problem> validate(EventType type, JsonNode data, String pointerPrefix) {
-    return toProblems(schemas.get(type).validate(data), pointerPrefix);
+    List<Problem> nonFinite = new ArrayList<>();
+    SchemaProblems.nonFinite(data, pointerPrefix, nonFinite);
+    return nonFinite.isEmpty() ? toProblems(schemas.get(type).validate(data), pointerPrefix) : nonFinite;
   }
 
   /** Problems of a structured-mode CloudEvent's attributes (its data is only checked to be an object). */
   public List<Problem> validateEnvelope(JsonNode cloudEvent) {
-    return toProblems(envelope.validate(cloudEvent), "");
+    List<Problem> nonFinite = new ArrayList<>();
+    SchemaProblems.nonFinite(cloudEvent, "", nonFinite);
+    nonFinite.removeIf(p -> p.where().startsWith("/data/")); // the data's own validation reports these
+    return nonFinite.isEmpty() ? toProblems(envelope.validate(cloudEvent), "") : nonFinite;
   }
 
   /** The schema document of {@code type} as JSON (e.g. for an OpenAPI description or a test). */

@@ -93,11 +93,39 @@ final class SchemaProblems {
     // the validator hands numbers over as BigDecimal; like JSON Schema, 9 and 9.0 are integers
     String kind = node.isTextual() ? "string" : node.isNumber() && isIntegral(node) ? "integer" : node.isNumber() ? "number"
         : node.isBoolean() ? "boolean" : node.isNull() ? "null" : node.isArray() ? "array" : "object";
-    String text = node.toString();
+    String text = node.isFloatingPointNumber() ? plain(node) : node.toString();
     if (text.length() > MAX_FOUND) {
       text = text.substring(0, MAX_FOUND) + "...";
     }
     return node.isNull() ? "null" : kind + " " + text;
+  }
+
+  /** 1e12 as 1000000000000 rather than Java's 1.0E12; exponents only where the plain form would be long. */
+  private static String plain(JsonNode number) {
+    if (!Double.isFinite(number.doubleValue())) {
+      return number.toString();
+    }
+    String plain = number.decimalValue().stripTrailingZeros().toPlainString();
+    return plain.length() <= 24 ? plain : number.toString();
+  }
+
+  /**
+   * Problems for numbers beyond a double (1e400 reads as Infinity): the validator cannot compare them (it
+   * throws), so they are found first, each at its pointer.
+   */
+  static void nonFinite(JsonNode node, String pointer, List<Problem> out) {
+    if (node.isFloatingPointNumber() && !Double.isFinite(node.doubleValue())) {
+      out.add(new Problem(pointer, "a finite number (JSON numbers beyond +-1.8e308 are not)",
+          "a number too large for a double"));
+    } else if (node.isContainerNode()) {
+      if (node.isArray()) {
+        for (int i = 0; i < node.size(); i++) {
+          nonFinite(node.get(i), pointer + "/" + i, out);
+        }
+      } else {
+        node.fields().forEachRemaining(e -> nonFinite(e.getValue(), child(pointer, e.getKey()), out));
+      }
+    }
   }
 
   private static boolean isIntegral(JsonNode number) {

@@ -135,10 +135,27 @@ class InvalidEventTest {
       ce.put("datacontenttype", "text/plain");
     }));
     assertThat(e.problems()).containsExactly(
-        new Problem("/datacontenttype", "exactly \"application/json\"", "string \"text/plain\""),
+        new Problem("/datacontenttype", "a string matching ^application/([A-Za-z0-9!#$&^_.-]+\\+)?json[ \\t]*(;.*)?$",
+            "string \"text/plain\""),
         new Problem("/id", "required property 'id'", "nothing"),
         new Problem("/specversion", "exactly \"1.0\"", "string \"0.3\""));
     assertThat(e.jobId()).contains("heart-ft-001");
+  }
+
+  @Test
+  void datacontenttypeMayBeAbsentButNotOtherThanJson() {
+    // CloudEvents 1.0: absent means application/json
+    assertThat(codec.decode(requestEvent(ce -> ce.remove("datacontenttype"))).jobId()).isEqualTo("heart-ft-001");
+    for (String json : new String[] {"application/json", "application/json; charset=utf-8", "application/vnd.nnft+json"}) {
+      assertThat(codec.decode(requestEvent(ce -> ce.put("datacontenttype", json))).jobId()).as(json)
+          .isEqualTo("heart-ft-001");
+    }
+    for (String other : new String[] {"text/plain", "application/xml", "application/jsonl", "application/json-seq", ""}) {
+      InvalidEventException e = decodeFails(requestEvent(ce -> ce.put("datacontenttype", other)));
+      assertThat(e.problems()).as(other).extracting(Problem::where).containsExactly("/datacontenttype");
+    }
+    InvalidEventException e = decodeFails(requestEvent(ce -> ce.put("datacontenttype", 42)));
+    assertThat(e.problems()).extracting(Problem::where).containsOnly("/datacontenttype");
   }
 
   @Test
@@ -197,7 +214,7 @@ class InvalidEventTest {
   void emptyObjectListsEveryRequiredAttribute() {
     InvalidEventException e = decodeFails("{}".getBytes(StandardCharsets.UTF_8));
     assertThat(e.problems()).extracting(Problem::where)
-        .containsExactly("/data", "/datacontenttype", "/id", "/source", "/specversion", "/type");
+        .containsExactly("/data", "/id", "/source", "/specversion", "/type");
   }
 
   @Test

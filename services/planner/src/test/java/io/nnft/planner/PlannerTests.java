@@ -10,6 +10,7 @@ import io.nnft.events.EventType;
 import io.nnft.events.FineTuneRequested;
 import io.nnft.events.JobFailed;
 import io.nnft.events.PlansReady;
+import io.nnft.events.Problem;
 import io.nnft.services.testing.RealKafkaAndS3;
 import io.nnft.services.testing.TopicClient;
 import io.nnft.storage.ObjectStore;
@@ -195,6 +196,26 @@ class PlannerTests {
             assertThat(failed.problemList()).anySatisfy(p -> assertThat(p.where()).isEqualTo("/data/fold"));
             // The consumer is still alive: the good request after the bad ones is planned.
             awaitOne(topics, EventType.PLANS_READY, "after-bad-1");
+        }
+    }
+
+    @Test
+    void aNumberPastItsBoundFailsTheJobNamingFieldAndBound() {
+        try (TopicClient topics = new TopicClient(RealKafkaAndS3.bootstrapServers())) {
+            String topic = EventType.FINE_TUNE_REQUESTED.topic();
+            // no datacontenttype: CloudEvents 1.0 reads that as application/json, so only the budget is wrong
+            byte[] huge = ("{\"specversion\":\"1.0\",\"id\":\"x2\",\"source\":\"/t\",\"type\":\"nnft.FineTuneRequested.v1\","
+                    + "\"subject\":\"huge-epochs-1\",\"data\":{\"jobId\":\"huge-epochs-1\","
+                    + "\"dataset\":\"datasets/Dataset001_CT/\",\"budget\":{\"epochs\":1e12}}}").getBytes(StandardCharsets.UTF_8);
+            topics.publish(topic, "huge-epochs-1", huge);
+            ConsumerRecord<String, byte[]> dead = topics.await(EventType.DEAD_LETTER_TOPIC,
+                    r -> "huge-epochs-1".equals(r.key()), 1, WAIT).get(0);
+            assertThat(new String(dead.headers().lastHeader(DeadLetter.REASON_HEADER).value(), StandardCharsets.UTF_8))
+                    .contains("/data/budget/epochs: expected a number <= 10000, found integer 1000000000000");
+            JobFailed failed = CODEC.decode(awaitOne(topics, EventType.JOB_FAILED, "huge-epochs-1").value(), JobFailed.class);
+            assertThat(failed.problemList()).containsExactly(
+                    new Problem("/data/budget/epochs", "a number <= 10000", "integer 1000000000000"));
+            assertThat(failed.reason()).contains("/data/budget/epochs").contains("<= 10000");
         }
     }
 

@@ -14,6 +14,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Raw datasets: uploaded as a zip, verified, stored under datasets/&lt;DatasetNNN_Name&gt;/. */
@@ -33,6 +36,16 @@ public class DatasetResource {
     @Consumes({"application/zip", "application/x-zip-compressed", MediaType.APPLICATION_OCTET_STREAM})
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Upload a raw nnU-Net dataset as a zip; verified before it is accepted")
+    @APIResponse(responseCode = "201", description = "Verified and stored; Location is the dataset's prefix",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(
+            implementation = DatasetIntake.Accepted.class)))
+    @APIResponse(responseCode = "400", description = "Not a zip, an unsafe entry, or a dataset that fails"
+            + " verification; every problem listed", content = @Content(mediaType = ProblemResponse.MEDIA_TYPE,
+            schema = @Schema(ref = OpenApiContracts.PROBLEM)))
+    @APIResponse(responseCode = "409", description = "A dataset of that name exists (overwrite=false)", content =
+            @Content(mediaType = ProblemResponse.MEDIA_TYPE, schema = @Schema(ref = OpenApiContracts.PROBLEM)))
+    @APIResponse(responseCode = "413", description = "The zip or its unpacked content is over the limits",
+            content = @Content(mediaType = ProblemResponse.MEDIA_TYPE, schema = @Schema(ref = OpenApiContracts.PROBLEM)))
     public Response upload(InputStream zip, @QueryParam("name") String name,
                            @QueryParam("overwrite") @DefaultValue("false") boolean overwrite) throws IOException {
         DatasetIntake.Accepted accepted = intake.accept(zip, name, overwrite);

@@ -38,6 +38,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.SchemaProperty;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.logging.Logger;
 
@@ -70,7 +76,22 @@ public class JobResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Submit a fine-tune request (one job, or one per entry of 'datasets')")
-    public Response submit(byte[] body) {
+    @APIResponse(responseCode = "202", description = "Accepted and published (FineTuneRequested); the job ids to"
+            + " follow", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT,
+            properties = {
+                @SchemaProperty(name = "jobId", type = SchemaType.STRING, description = "The job (absent for 'datasets')"),
+                @SchemaProperty(name = "status", type = SchemaType.STRING, enumeration = "accepted"),
+                @SchemaProperty(name = "jobs", type = SchemaType.ARRAY, description = "Each job: jobId, dataset,"
+                        + " status (its URL path)")})))
+    @APIResponse(responseCode = "400", description = "The body breaks the request schema or a location is outside"
+            + " the bucket; every problem names its field", content = @Content(mediaType = ProblemResponse.MEDIA_TYPE,
+            schema = @Schema(ref = OpenApiContracts.PROBLEM)))
+    @APIResponse(responseCode = "409", description = "The job id is already used", content = @Content(
+            mediaType = ProblemResponse.MEDIA_TYPE, schema = @Schema(ref = OpenApiContracts.PROBLEM)))
+    @APIResponse(responseCode = "503", description = "The broker did not acknowledge the event", content = @Content(
+            mediaType = ProblemResponse.MEDIA_TYPE, schema = @Schema(ref = OpenApiContracts.PROBLEM)))
+    public Response submit(@RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(ref = OpenApiContracts.REQUEST_BODY))) byte[] body) {
         List<FineTuneRequested> requests;
         try {
             requests = RequestFanOut.expand(body);
@@ -126,6 +147,9 @@ public class JobResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Every known job, newest first")
+    @APIResponse(responseCode = "200", description = "The jobs", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(type = SchemaType.OBJECT, properties = @SchemaProperty(name = "jobs", type = SchemaType.ARRAY,
+            implementation = JobView.class))))
     public Map<String, Object> list(@QueryParam("stage") String stage) {
         List<JobView> all = views.all().stream()
                 .filter(v -> stage == null || stage.isBlank() || v.stage().wireName().equals(stage)).toList();
@@ -136,6 +160,10 @@ public class JobResource {
     @Path("{id}")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "One job: stage, epoch, latest metrics, failure reason and problems, artifacts")
+    @APIResponse(responseCode = "200", description = "The job", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobView.class)))
+    @APIResponse(responseCode = "404", description = "No such job", content = @Content(
+            mediaType = ProblemResponse.MEDIA_TYPE, schema = @Schema(ref = OpenApiContracts.PROBLEM)))
     public JobView get(@PathParam("id") String id) {
         return require(id);
     }
@@ -149,6 +177,10 @@ public class JobResource {
     @Path("{id}/events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @Operation(summary = "Live events of a job (server-sent events)")
+    @APIResponse(responseCode = "200", description = "The stream: 'status', then one event per nnft event",
+            content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS))
+    @APIResponse(responseCode = "404", description = "No such job", content = @Content(
+            mediaType = ProblemResponse.MEDIA_TYPE, schema = @Schema(ref = OpenApiContracts.PROBLEM)))
     public Multi<OutboundSseEvent> events(@PathParam("id") String id, @Context Sse sse) {
         require(id);
         return Multi.createFrom().emitter(emitter -> {
@@ -179,6 +211,10 @@ public class JobResource {
     @Path("{id}/artifacts")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Presigned URLs of the export and the model checkpoints")
+    @APIResponse(responseCode = "200", description = "The links", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ArtifactLinks.Listing.class)))
+    @APIResponse(responseCode = "404", description = "No such job", content = @Content(
+            mediaType = ProblemResponse.MEDIA_TYPE, schema = @Schema(ref = OpenApiContracts.PROBLEM)))
     public ArtifactLinks.Listing artifacts(@PathParam("id") String id) {
         return artifacts.of(require(id));
     }
@@ -187,6 +223,18 @@ public class JobResource {
     @Path("{id}")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Cancel a job (JobCancelRequested); purge=true also deletes its objects")
+    @APIResponse(responseCode = "202", description = "Cancellation requested (JobCancelRequested published)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT,
+            properties = {
+                @SchemaProperty(name = "jobId", type = SchemaType.STRING),
+                @SchemaProperty(name = "status", type = SchemaType.STRING, enumeration = "cancel-requested"),
+                @SchemaProperty(name = "purgedObjects", type = SchemaType.INTEGER, description = "With purge=true")})))
+    @APIResponse(responseCode = "404", description = "No such job", content = @Content(
+            mediaType = ProblemResponse.MEDIA_TYPE, schema = @Schema(ref = OpenApiContracts.PROBLEM)))
+    @APIResponse(responseCode = "409", description = "The job already finished (and purge is not set)",
+            content = @Content(mediaType = ProblemResponse.MEDIA_TYPE, schema = @Schema(ref = OpenApiContracts.PROBLEM)))
+    @APIResponse(responseCode = "503", description = "The broker did not acknowledge the event", content = @Content(
+            mediaType = ProblemResponse.MEDIA_TYPE, schema = @Schema(ref = OpenApiContracts.PROBLEM)))
     public Response cancel(@PathParam("id") String id, @QueryParam("purge") @DefaultValue("false") boolean purge,
                            @QueryParam("reason") String reason) {
         JobView view = require(id);

@@ -2,6 +2,8 @@ package io.nnft.gateway.rest;
 
 import static io.nnft.gateway.rest.Api.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.matchesPattern;
@@ -70,6 +72,27 @@ class JobResourceTests {
         given().contentType("application/json").body("not json")
                 .post("/jobs")
                 .then().statusCode(400).body("title", equalTo("invalid fine-tune request"));
+    }
+
+    @Test
+    void numbersPastTheirBoundsAre400NamingFieldAndBound() {
+        // once read as 'Numeric value out of range of int' at the root; a billion iterations were accepted
+        given().contentType("application/json").body("{\"dataset\":\"datasets/Dataset001_Demo/\",\"budget\":{\"epochs\":1e12}}")
+                .post("/jobs")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("problems.where", contains("/budget/epochs"))
+                .body("problems[0].expected", equalTo("a number <= 10000"))
+                .body("detail", equalTo("/budget/epochs: expected a number <= 10000, found integer 1000000000000"));
+        given().contentType("application/json")
+                .body("{\"dataset\":\"datasets/Dataset001_Demo/\",\"budget\":{\"iterationsPerEpoch\":1e9}}")
+                .post("/jobs")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("problems.where", contains("/budget/iterationsPerEpoch"))
+                .body("detail", containsString("<= 100000"));
+        given().contentType("application/json")
+                .body("{\"dataset\":\"datasets/Dataset001_Demo/\",\"optimizer\":{\"initialLr\":1e400}}")
+                .post("/jobs")
+                .then().statusCode(400).body("problems.where", contains("/optimizer/initialLr"));
     }
 
     @Test
