@@ -47,6 +47,9 @@ import picocli.CommandLine.Option;
 public final class LocalCommand implements Callable<Integer> {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String BUCKET = "nnft";
+    /** Liveness as a pod's probe would do it: every 5 s, a restart after 3 failures in a row. */
+    private static final java.time.Duration LIVENESS_EVERY = java.time.Duration.ofSeconds(5);
+    private static final int LIVENESS_FAILURES = 3;
 
     @Option(names = "--data-dir", defaultValue = "nnft-data", description = "where everything is kept (default: ${DEFAULT-VALUE})")
     Path dataDir;
@@ -93,6 +96,10 @@ public final class LocalCommand implements Callable<Integer> {
         System.out.println("starting Kafka, S3 and the services (logs in " + dataDir.resolve("logs") + ")...");
         try (LocalPlatform platform = LocalPlatform.start(root, dataDir.toAbsolutePath(), options)) {
             System.out.printf("platform up in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+            // As Kubernetes would: a service whose liveness fails is restarted, and the console says so.
+            platform.watchLiveness(LIVENESS_EVERY, LIVENESS_FAILURES, System.out::println);
+            System.out.println("liveness: checked every " + LIVENESS_EVERY.toSeconds() + " s; a service that fails "
+                    + LIVENESS_FAILURES + " checks in a row is restarted");
             LocalConnection connection = new LocalConnection(platform.bootstrapServers(), platform.s3().endpoint(),
                     platform.s3().accessKey(), platform.s3().secretKey(), BUCKET,
                     platform.service("gateway").baseUrl(), token);

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * nnft on one machine: the embedded broker and S3 server on loopback, and the chosen services each in
@@ -24,8 +25,10 @@ public final class LocalPlatform implements AutoCloseable {
     private final EmbeddedKafka kafka;
     private final EmbeddedS3 s3;
     private final ObjectStore store;
-    private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+    /** Start order kept; replaced in place when the liveness watch restarts a service. */
+    private final Map<String, ServiceProcess> services = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
     private final Path logDir;
+    private LivenessWatch watch;
 
     private LocalPlatform(EmbeddedKafka kafka, EmbeddedS3 s3, ObjectStore store, Path logDir) {
         this.kafka = kafka;
@@ -142,9 +145,47 @@ public final class LocalPlatform implements AutoCloseable {
         return logDir;
     }
 
+    /**
+     * From now on, restarts a service that fails its liveness check {@code failures} times in a row, checked every
+     * {@code every} ({@link LivenessWatch}); what happens is said on {@code console}. Not for tests that stop
+     * services on purpose.
+     */
+    public synchronized void watchLiveness(Duration every, int failures, Consumer<String> console) {
+        if (watch != null) {
+            throw new IllegalStateException("the liveness watch already runs");
+        }
+        watch = new LivenessWatch(new LivenessWatch.Services() {
+            @Override
+            public Map<String, ServiceProcess> running() {
+                synchronized (services) {
+                    return new LinkedHashMap<>(services);
+                }
+            }
+
+            @Override
+            public void replace(String name, ServiceProcess restarted) {
+                services.put(name, restarted);
+            }
+        }, every, failures, console);
+        watch.start();
+    }
+
+    /** How many times the liveness watch restarted {@code service}. */
+    public synchronized int restarts(String service) {
+        return watch == null ? 0 : watch.restarts(service);
+    }
+
     @Override
     public void close() {
-        List<String> names = new ArrayList<>(services.keySet());
+        synchronized (this) {
+            if (watch != null) {
+                watch.close();
+            }
+        }
+        List<String> names;
+        synchronized (services) {
+            names = new ArrayList<>(services.keySet());
+        }
         java.util.Collections.reverse(names);
         for (String n : names) {
             services.get(n).close();

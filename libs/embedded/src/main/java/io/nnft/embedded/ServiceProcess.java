@@ -25,12 +25,17 @@ public final class ServiceProcess implements AutoCloseable {
     private final int httpPort;
     private final Path log;
     private final Thread shutdownHook;
+    /** How it was started, so that {@link #restart} starts the same service again. */
+    private final Path jar;
+    private final Map<String, String> config;
 
-    private ServiceProcess(String name, Process process, int httpPort, Path log) {
+    private ServiceProcess(String name, Process process, int httpPort, Path log, Path jar, Map<String, String> config) {
         this.name = name;
         this.process = process;
         this.httpPort = httpPort;
         this.log = log;
+        this.jar = jar;
+        this.config = Map.copyOf(config);
         this.shutdownHook = new Thread(process::destroyForcibly, "stop-" + name);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
@@ -76,12 +81,28 @@ public final class ServiceProcess implements AutoCloseable {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             pb.environment().putAll(env);
             Process p = pb.start();
-            ServiceProcess sp = new ServiceProcess(name, p, port, log);
+            ServiceProcess sp = new ServiceProcess(name, p, port, log, jar, config);
             sp.awaitReady(readyTimeout);
             return sp;
         } catch (IOException e) {
             throw new IllegalStateException("could not start service " + name + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Stops this process (SIGKILL: it no longer answers, so a graceful stop would only wait) and starts the same
+     * service again on the same HTTP port, with the same configuration and log file; waits until it is ready.
+     */
+    public ServiceProcess restart(Duration readyTimeout) {
+        kill();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // the hook runs anyway
+        }
+        Map<String, String> same = new java.util.LinkedHashMap<>(config);
+        same.put(HTTP_PORT, Integer.toString(httpPort));
+        return start(name, jar, same, log.getParent(), readyTimeout);
     }
 
     /** Keys whose values are secrets: access keys, secret keys, API keys, passwords, tokens. */
@@ -112,6 +133,7 @@ public final class ServiceProcess implements AutoCloseable {
                 last = e.toString();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                close();
                 throw new IllegalStateException("interrupted while waiting for " + name, e);
             }
             sleep(200);
