@@ -120,4 +120,36 @@ class HostileCheckpointTest {
         assertThatThrownBy(() -> NnUNetCheckpoint.read(pth(p, Map.of())))
                 .hasMessageContaining("checkpoint has no 'network_weights'");
     }
+
+    /** Malformed pickles found by CheckpointFuzzTest: each used to escape as a RuntimeException or Error. */
+    @Test
+    void malformedOpcodeArgumentsAreRefusedAsMalformedPickles() throws Exception {
+        byte[] notANumber = new PickleBuilder().op('I', 'a', 'b', 'c', '\n').stop();
+        assertThatThrownBy(() -> TorchSerialization.load(pth(notANumber, Map.of()))).isInstanceOf(IOException.class)
+                .hasMessageContaining("malformed pickle").hasMessageContaining("NumberFormatException");
+        byte[] appendToNone = new PickleBuilder().op('N', 'N', 'a').stop();
+        assertThatThrownBy(() -> TorchSerialization.load(pth(appendToNone, Map.of()))).isInstanceOf(IOException.class)
+                .hasMessageContaining("malformed pickle").hasMessageContaining("NullPointerException");
+        byte[] lengthAtEnd = new PickleBuilder().op('U').stop();
+        assertThatThrownBy(() -> TorchSerialization.load(pth(java.util.Arrays.copyOf(lengthAtEnd, 3), Map.of())))
+                .isInstanceOf(IOException.class).hasMessageContaining("malformed pickle");
+    }
+
+    @Test
+    void hugeLong4IsRefusedBeforeAllocating() throws Exception {
+        byte[] p = new PickleBuilder().op(0x8b, 0xff, 0xff, 0xff, 0x7f).stop();
+        assertThatThrownBy(() -> TorchSerialization.load(pth(p, Map.of())))
+                .hasMessageContaining("truncated pickle: a string/bytes of 2147483647 bytes");
+    }
+
+    @Test
+    void selfContainingListAsDictKeyIsUnhashableNotAStackOverflow() throws Exception {
+        // {l: None} where l = [l]: Java would hash the list by content, forever
+        byte[] p = new PickleBuilder().op('}', ']', 'q', 0, 'h', 0, 'a', 'N', 's').stop();
+        assertThatThrownBy(() -> TorchSerialization.load(pth(p, Map.of()))).isInstanceOf(IOException.class)
+                .hasMessageContaining("dict key of type ArrayList is unhashable");
+        byte[] set = new PickleBuilder().op(0x8f, '(', 'N', 0x90).stop();
+        assertThatThrownBy(() -> TorchSerialization.load(pth(set, Map.of())))
+                .hasMessageContaining("opcode 0x90 (set) is not allowed");
+    }
 }

@@ -42,6 +42,9 @@ public enum DType {
     /** Parses a numpy descriptor; '=' and '<' are little endian here, '>' is refused. */
     public static DType fromDescr(String descr) {
         String d = descr.trim();
+        if (d.length() < 2) {
+            throw new IllegalArgumentException("unsupported numpy dtype '" + descr + "'");
+        }
         if (d.startsWith(">") && !d.endsWith("1")) {
             throw new IllegalArgumentException("big-endian numpy dtype '" + descr + "' is not supported");
         }

@@ -24,6 +24,8 @@ public final class Nifti {
     /** Largest voxel payload one image may declare by default; also the most one array can hold. */
     public static final long DEFAULT_MAX_BYTES = Integer.MAX_VALUE - 8L;
     private static final int BUFFER = 1 << 16;
+    /** deflate's largest possible expansion: a 258-byte match costs at least 2 bits (RFC 1951, zlib's tech notes). */
+    static final long MAX_DEFLATE_RATIO = 1032;
 
     private Nifti() {
     }
@@ -53,13 +55,18 @@ public final class Nifti {
                         + ") is over the limit of " + limit + " bytes");
             }
             boolean gz = in instanceof GZIPInputStream;
-            if (!gz) {
-                long size = Files.size(file);
-                if (size < h.voxOffset + bytes) {
-                    throw new NiftiFormatException(file, "truncated: header declares " + bytes + " bytes of voxel data at"
-                            + " offset " + h.voxOffset + " (file size " + (h.voxOffset + bytes) + "), found a file of "
-                            + size + " bytes");
-                }
+            long size = Files.size(file);
+            if (!gz && size < h.voxOffset + bytes) {
+                throw new NiftiFormatException(file, "truncated: header declares " + bytes + " bytes of voxel data at"
+                        + " offset " + h.voxOffset + " (file size " + (h.voxOffset + bytes) + "), found a file of "
+                        + size + " bytes");
+            }
+            // The voxel buffer is allocated before the stream is read, so a few hundred gzipped bytes declaring
+            // 2 GiB would cost 2 GiB of heap: refuse what the compressed file cannot possibly unpack to.
+            if (gz && h.voxOffset + bytes > size * MAX_DEFLATE_RATIO) {
+                throw new NiftiFormatException(file, "truncated: header declares " + bytes + " bytes of voxel data at"
+                        + " offset " + h.voxOffset + ", more than a gzip file of " + size + " bytes can unpack to (at most "
+                        + MAX_DEFLATE_RATIO + " : 1)");
             }
             long headerSize = h.version == 1 ? NiftiHeaderCodec.NIFTI1_SIZE : NiftiHeaderCodec.NIFTI2_SIZE;
             try {

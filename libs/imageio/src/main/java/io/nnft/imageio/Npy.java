@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -43,15 +44,21 @@ public final class Npy {
         }
         int major = magic[6];
         int headerLen;
+        int lengthBytes;
         if (major == 1) {
-            byte[] l = in.readNBytes(2);
-            headerLen = (l[0] & 0xff) | (l[1] & 0xff) << 8;
+            lengthBytes = 2;
         } else if (major == 2 || major == 3) {
-            byte[] l = in.readNBytes(4);
-            headerLen = ByteBuffer.wrap(l).order(ByteOrder.LITTLE_ENDIAN).getInt();
+            lengthBytes = 4;
         } else {
             throw new IOException(where + ": unsupported npy version " + major);
         }
+        byte[] l = in.readNBytes(lengthBytes);
+        if (l.length < lengthBytes) {
+            throw new IOException(where + ": truncated npy header: the " + lengthBytes + "-byte header length of version "
+                    + major + " is cut off after " + l.length + " bytes");
+        }
+        headerLen = lengthBytes == 2 ? (l[0] & 0xff) | (l[1] & 0xff) << 8
+                : ByteBuffer.wrap(l).order(ByteOrder.LITTLE_ENDIAN).getInt();
         if (headerLen < 0 || headerLen > 1 << 20) {
             throw new IOException(where + ": absurd npy header length " + headerLen);
         }
@@ -71,14 +78,15 @@ public final class Npy {
         } catch (IllegalArgumentException e) {
             throw new IOException(where + ": " + e.getMessage(), e);
         }
-        List<Long> dims = new ArrayList<>();
-        for (String part : s.group(1).split(",")) {
-            if (!part.isBlank()) {
-                dims.add(Long.parseLong(part.trim()));
-            }
+        long[] shape = shape(s.group(1), where);
+        // checked before anything is allocated: a 40-byte header may declare any shape
+        long bytes;
+        try {
+            bytes = Math.multiplyExact(NdArray.elementCount(shape), (long) dtype.size());
+        } catch (ArithmeticException e) {
+            throw new IOException(where + ": npy shape " + Arrays.toString(shape) + " of " + dtype.descr()
+                    + " overflows 64 bits");
         }
-        long[] shape = dims.stream().mapToLong(Long::longValue).toArray();
-        long bytes = NdArray.elementCount(shape) * dtype.size();
         if (bytes > Integer.MAX_VALUE - 16) {
             throw new IOException(where + ": array of " + bytes + " bytes is too large for one buffer");
         }
@@ -87,6 +95,29 @@ public final class Npy {
             throw new IOException(where + ": truncated npy data, expected " + bytes + " bytes, found " + data.length);
         }
         return new NdArray(dtype, shape, ByteBuffer.wrap(data));
+    }
+
+    /** The dims of the header's shape tuple, each a non-negative integer. */
+    private static long[] shape(String tuple, String where) throws IOException {
+        List<Long> dims = new ArrayList<>();
+        for (String part : tuple.split(",")) {
+            if (part.isBlank()) {
+                continue;
+            }
+            long d;
+            try {
+                d = Long.parseLong(part.trim());
+            } catch (NumberFormatException e) {
+                throw new IOException(where + ": npy shape (" + tuple + "): dim " + dims.size() + " '" + part.trim()
+                        + "' is not an integer");
+            }
+            if (d < 0) {
+                throw new IOException(where + ": npy shape (" + tuple + "): dim " + dims.size() + " = " + d
+                        + " is negative");
+            }
+            dims.add(d);
+        }
+        return dims.stream().mapToLong(Long::longValue).toArray();
     }
 
     public static void write(Path file, NdArray array) throws IOException {

@@ -18,6 +18,16 @@ public final class Npz {
 
     public static Map<String, NdArray> read(Path file) throws IOException {
         Map<String, NdArray> out = new LinkedHashMap<>();
+        try {
+            readMembers(file, out);
+        } catch (IllegalArgumentException e) {
+            // java.util.zip decodes member names lazily and reports bytes that are not UTF-8 this way
+            throw new IOException(file + ": not a readable npz: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    private static void readMembers(Path file, Map<String, NdArray> out) throws IOException {
         try (ZipFile zip = new ZipFile(file.toFile())) {
             var entries = zip.entries();
             while (entries.hasMoreElements()) {
@@ -31,7 +41,6 @@ public final class Npz {
                 }
             }
         }
-        return out;
     }
 
     /** Writes arrays as {@code np.savez_compressed} does (deflated members {@code <key>.npy}), atomically. */

@@ -120,6 +120,18 @@ class NiftiMalformedTest {
     }
 
     @Test
+    void gzippedHeaderDeclaringMoreThanDeflateCanUnpackFailsBeforeAllocating() throws IOException {
+        // found by NiftiFuzzTest: ~90 gzipped bytes declaring 1 GiB of voxels had the reader allocate 1 GiB first
+        byte[] b = NiftiTestFiles.withShort(good, 70, 16);
+        b = NiftiTestFiles.withShort(NiftiTestFiles.withShort(NiftiTestFiles.withShort(b, 42, 1024), 44, 1024), 46, 256);
+        Path bomb = file("bomb.nii.gz", gzip(Arrays.copyOf(b, 352)));
+        assertThatThrownBy(() -> Nifti.read(bomb)).isInstanceOf(NiftiFormatException.class)
+                .hasMessageContaining("bomb.nii.gz")
+                .hasMessageContaining("header declares 1073741824 bytes of voxel data at offset 352")
+                .hasMessageContaining("more than a gzip file of").hasMessageContaining("1032 : 1");
+    }
+
+    @Test
     void truncatedDataPlainAndGzipped() throws IOException {
         byte[] cut = Arrays.copyOf(good, good.length - 5);
         Path plain = file("cut.nii", cut);
@@ -155,7 +167,7 @@ class NiftiMalformedTest {
                 .hasMessageContaining("bad vox_offset: expected >= 348").hasMessageContaining("found 100");
         Path beyond = file("beyond.nii.gz", gzip(NiftiTestFiles.withFloat(good, 108, 1e6f)));
         assertThatThrownBy(() -> Nifti.read(beyond)).hasMessageContaining("beyond.nii.gz")
-                .hasMessageContaining("truncated: expected voxel data at offset 1000000");
+                .hasMessageContaining("truncated: header declares 48 bytes of voxel data at offset 1000000");
         Path far = file("far.nii", NiftiTestFiles.withLong(good2, 168, Long.MAX_VALUE - 10));
         assertThatThrownBy(() -> Nifti.read(far)).hasMessageContaining("far.nii")
                 .hasMessageContaining("absurd vox_offset");

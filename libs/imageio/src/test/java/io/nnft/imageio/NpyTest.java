@@ -73,6 +73,46 @@ class NpyTest {
         assertThat(NdArray.halfToFloat((short) 0x0001)).isEqualTo(0x1p-24f);
     }
 
+    /** Headers found by NumpyFuzzTest: each is refused with an IOException that names the problem. */
+    @Test
+    void malformedHeadersAreRefusedWithTheirProblem() {
+        byte[] magic = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
+        byte[] cutLength = Arrays.copyOf(magic, 9);
+        cutLength[6] = 1;
+        assertThatThrownBy(() -> Npy.read(new ByteArrayInputStream(cutLength), "cut.npy")).isInstanceOf(IOException.class)
+                .hasMessage("cut.npy: truncated npy header: the 2-byte header length of version 1 is cut off after 1 bytes");
+        assertThatThrownBy(() -> read("{'descr': '<f4', 'fortran_order': False, 'shape': (2, x), }"))
+                .isInstanceOf(IOException.class).hasMessageContaining("dim 1 'x' is not an integer");
+        assertThatThrownBy(() -> read("{'descr': '<f4', 'fortran_order': False, 'shape': (-5,), }"))
+                .isInstanceOf(IOException.class).hasMessageContaining("dim 0 = -5 is negative");
+        assertThatThrownBy(() -> read("{'descr': '<f8', 'fortran_order': False, 'shape': (4611686018427387904, 4), }"))
+                .isInstanceOf(IOException.class).hasMessageContaining("overflows 64 bits");
+        assertThatThrownBy(() -> read("{'descr': ' ', 'fortran_order': False, 'shape': (1,), }"))
+                .isInstanceOf(IOException.class).hasMessageContaining("unsupported numpy dtype ' '");
+    }
+
+    @Test
+    void shapeOfTwoToTheFortyIsRefusedBeforeAllocating() {
+        assertThatThrownBy(() -> read("{'descr': '<f4', 'fortran_order': False, 'shape': (1099511627776,), }"))
+                .isInstanceOf(IOException.class).hasMessageContaining("array of 4398046511104 bytes is too large");
+    }
+
+    @Test
+    void npzMemberNameThatIsNotUtf8IsAnIOException() throws Exception {
+        // found by NumpyFuzzTest: java.util.zip decodes names lazily and throws IllegalArgumentException
+        // ("malformed input") from the entry enumeration
+        Path f = Path.of(NpyTest.class.getResource("NumpyFuzzTestInputs/readNpz/regression_member_name_not_utf8.npz").toURI());
+        assertThatThrownBy(() -> Npz.read(f)).isInstanceOf(IOException.class)
+                .hasMessageContaining("not a readable npz").hasMessageContaining("malformed input");
+    }
+
+    private static NdArray read(String dict) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.writeBytes(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (byte) dict.length(), 0});
+        b.writeBytes(dict.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        return Npy.read(new ByteArrayInputStream(b.toByteArray()), "h.npy");
+    }
+
     private static double[] toDoubles(NdArray a) {
         return a.toDoubles();
     }

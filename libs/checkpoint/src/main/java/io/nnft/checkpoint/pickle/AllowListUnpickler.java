@@ -31,6 +31,9 @@ public final class AllowListUnpickler extends Unpickler {
     private static final short BINUNICODE8 = 0x8d;
     private static final short BINBYTES8 = 0x8e;
     private static final short BYTEARRAY8 = 0x96;
+    private static final short LONG4 = 0x8b;
+    private static final short ADDITEMS = 0x90;
+    private static final short FROZENSET = 0x91;
 
     private final StorageSource storages;
     private final String where;
@@ -54,7 +57,11 @@ public final class AllowListUnpickler extends Unpickler {
             return load(source);
         } catch (PickleRefusedException e) {
             throw e;
-        } catch (PickleException | ClassCastException | IndexOutOfBoundsException | ArithmeticException e) {
+        } catch (PickleException | ClassCastException | IndexOutOfBoundsException | ArithmeticException
+                 // razorvine's opcode handlers assume a well-formed pickle: a text INT/LONG/FLOAT that is no number
+                 // (NumberFormatException), APPEND/SETITEM on None (NPE), a length byte read at the end of the
+                 // stream (-1: NegativeArraySizeException). Found by CheckpointFuzzTest; all mean "malformed".
+                 | IllegalArgumentException | NullPointerException | NegativeArraySizeException e) {
             throw new PickleRefusedException(where + ": malformed pickle: " + e);
         } finally {
             close();
@@ -89,7 +96,7 @@ public final class AllowListUnpickler extends Unpickler {
                 List<Object> items = stack.pop_all_since_marker();
                 Map<Object, Object> dict = new LinkedHashMap<>();
                 for (int i = 0; i + 1 < items.size(); i += 2) {
-                    dict.put(items.get(i), items.get(i + 1));
+                    dict.put(hashable(items.get(i)), items.get(i + 1));
                 }
                 stack.add(dict);
                 return NO_RETURN_VALUE;
@@ -103,10 +110,28 @@ public final class AllowListUnpickler extends Unpickler {
                 @SuppressWarnings("unchecked")
                 Map<Object, Object> dict = (Map<Object, Object>) stack.peek();
                 for (int i = 0; i + 1 < items.size(); i += 2) {
-                    dict.put(items.get(i), items.get(i + 1));
+                    dict.put(hashable(items.get(i)), items.get(i + 1));
                 }
                 return NO_RETURN_VALUE;
             }
+            case 's': {
+                Object value = stack.pop();
+                Object k = stack.pop();
+                if (!(stack.peek() instanceof Map)) {
+                    throw refused("SETITEM on " + describe(stack.peek()) + ", expected a dict");
+                }
+                @SuppressWarnings("unchecked")
+                Map<Object, Object> dict = (Map<Object, Object>) stack.peek();
+                dict.put(hashable(k), value);
+                return NO_RETURN_VALUE;
+            }
+            case ADDITEMS:
+            case FROZENSET:
+                // a set is never part of a checkpoint, and one holding a self-containing list would recurse in hashCode
+                throw refused("pickle opcode 0x" + Integer.toHexString(key) + " (set) is not allowed in a checkpoint");
+            case LONG4:
+                checkLength(4);
+                return super.dispatch(key);
             case 'i':
             case 'o':
             case NEWOBJ:
@@ -129,6 +154,17 @@ public final class AllowListUnpickler extends Unpickler {
             default:
                 return super.dispatch(key);
         }
+    }
+
+    /**
+     * Python refuses lists and dicts as dict keys (unhashable); Java would hash them by content, and a list that
+     * contains itself (one APPEND of its own memo entry) recurses until the stack overflows.
+     */
+    private Object hashable(Object k) {
+        if (k instanceof List || k instanceof Map || k instanceof java.util.Set) {
+            throw refused("dict key of type " + describe(k) + " is unhashable");
+        }
+        return k;
     }
 
     /** Refuses a length prefix longer than the rest of the pickle before razorvine allocates it. */

@@ -2,6 +2,7 @@ package io.nnft.gateway.service;
 
 import io.nnft.events.Problem;
 import io.nnft.gateway.ProblemException;
+import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -110,9 +111,15 @@ public final class ZipUnpacker {
                 }
                 files++;
             }
-        } catch (ZipException e) {
+        } catch (ZipException | EOFException e) {
+            // EOFException: a stream cut in the middle of an entry (found by ZipUnpackerFuzzTest, was a 500)
             throw new ProblemException(400, "not a zip file", new Problem("body",
-                    "a zip archive of an nnU-Net raw dataset folder", "unreadable zip: " + e.getMessage()));
+                    "a zip archive of an nnU-Net raw dataset folder", "unreadable zip: " + e));
+        } catch (IllegalArgumentException e) {
+            // java.util.zip's "malformed input" for names that are not UTF-8, and InvalidPathException for a NUL
+            // in a name (found by ZipUnpackerFuzzTest, both were 500s)
+            throw new ProblemException(400, "not a zip file", new Problem("body",
+                    "a zip archive with UTF-8 entry names", "an unreadable entry name: " + e.getMessage()));
         }
         if (entries == 0) {
             throw new ProblemException(400, "not a zip file", new Problem("body",

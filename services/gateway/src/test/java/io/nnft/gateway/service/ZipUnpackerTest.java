@@ -128,4 +128,29 @@ class ZipUnpackerTest {
         assertThat(new ZipUnpacker(limits(1000, 10)).unpack(mac, tmp.resolve("mac"))).isEqualTo(2);
         assertThat(tmp.resolve("mac/__MACOSX")).doesNotExist();
     }
+
+    /** Uploads found by ZipUnpackerFuzzTest that were 500s: each is a 400 naming the problem. */
+    @Test
+    void truncatedStreamsAndUnreadableNamesAreBadRequests() throws Exception {
+        ZipUnpacker u = new ZipUnpacker(limits(1 << 20, 10));
+        byte[] whole = Files.readAllBytes(zip(Map.of("dataset.json", new byte[5000])));
+        Path cut = Files.write(tmp.resolve("cut.zip"), java.util.Arrays.copyOf(whole, 60));
+        assertThatThrownBy(() -> u.unpack(cut, tmp.resolve("a"))).isInstanceOf(ProblemException.class)
+                .hasMessageContaining("not a zip file").hasMessageContaining("EOFException");
+        Path nul = tmp.resolve("nul.zip");
+        try (OutputStream out = Files.newOutputStream(nul); ZipOutputStream zout = new ZipOutputStream(out)) {
+            zout.putNextEntry(new ZipEntry("imagesTr/a\u0000.nii"));
+            zout.closeEntry();
+        }
+        assertThatThrownBy(() -> u.unpack(nul, tmp.resolve("b"))).isInstanceOf(ProblemException.class)
+                .hasMessageContaining("an unreadable entry name").hasMessageContaining("Nul character not allowed");
+        Path latin1 = tmp.resolve("latin1.zip");
+        try (OutputStream out = Files.newOutputStream(latin1);
+             ZipOutputStream zout = new ZipOutputStream(out, StandardCharsets.ISO_8859_1)) {
+            zout.putNextEntry(new ZipEntry("imagesTr/\u00ff.nii"));
+            zout.closeEntry();
+        }
+        assertThatThrownBy(() -> u.unpack(latin1, tmp.resolve("c"))).isInstanceOf(ProblemException.class)
+                .hasMessageContaining("an unreadable entry name").hasMessageContaining("malformed input");
+    }
 }
