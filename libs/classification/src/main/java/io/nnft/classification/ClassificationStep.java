@@ -43,6 +43,8 @@ public final class ClassificationStep {
         this.manager = manager;
         this.parameters = StateDict.parameters(net);
         this.store = new UsageTrackingParameterStore(manager);
+        // As TrainStep: the conv repair's probe before any step, never inside a step's graph.
+        io.nnft.network.ConvBackwardRepair.active();
     }
 
     /**

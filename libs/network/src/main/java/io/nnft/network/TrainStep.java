@@ -50,6 +50,9 @@ public final class TrainStep {
         this.manager = manager;
         this.dsScales = DeepSupervision.scales(net.config().strides());
         this.parameters = StateDict.parameters(net);
+        // Decide the conv repair now (auto mode runs its probe, an autograd pass of its own) rather than inside the
+        // first step's forward, where the probe would run in the middle of the step's graph.
+        ConvBackwardRepair.active();
         this.store = new UsageTrackingParameterStore(manager);
     }
 

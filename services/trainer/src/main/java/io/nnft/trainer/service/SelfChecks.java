@@ -16,7 +16,7 @@ import org.jboss.logging.Logger;
 /**
  * The engine self-check's verdicts on this node, one per plan shape ({@link PlanShape#key()}) for the life of the
  * process: the first job of a shape waits for the check, later ones (and jobs arriving while it runs) get its answer
- * at no cost. A check that did not finish is not kept: the next job of the shape asks again. What was checked feeds
+ * at no cost. A failed check is repeated once before the node refuses the shape. A check that did not finish is not kept: the next job of the shape asks again. What was checked feeds
  * readiness ({@code trainer-selfcheck}) and the metrics.
  */
 @ApplicationScoped
@@ -55,6 +55,22 @@ public class SelfChecks {
         try {
             LOG.infof("engine self-check of plan %s (%s) before training it", plan.key(), plan.description());
             r = engine.check(plan);
+            if (r.conclusive() && !r.ok()) {
+                // A node refuses a plan for the life of the process on a failed check, so one transient glitch
+                // (seen: a single non-finite gradient in the first replayed step, not in the next 30 runs) must not
+                // decide it: a second check in a fresh JVM. Both must fail to refuse; a pass after a failure is
+                // logged as an error with the first verdict, and counted.
+                LOG.errorf("engine self-check of plan %s: %s; checking once more in a fresh JVM", plan.key(),
+                        r.verdict());
+                SelfCheckResult again = engine.check(plan);
+                metrics.selfCheckRepeated(plan.key(), again.ok());
+                if (again.ok()) {
+                    LOG.errorf("engine self-check of plan %s: the second check passed (%s) after the first failed "
+                            + "(%s): a transient fault of this node's engine; training goes on with the divergence "
+                            + "guard on", plan.key(), again.verdict(), r.verdict());
+                }
+                r = again.conclusive() ? again : r;
+            }
         } catch (InterruptedException e) {
             cache.remove(plan.key(), mine);
             mine.completeExceptionally(e);

@@ -94,6 +94,14 @@ public class TrainerMetrics {
                 : "unfinished").increment();
     }
 
+    /**
+     * A failed self-check checked once more ({@code nnft_trainer_selfcheck_repeats_total}, outcome {@code passed}: a
+     * transient fault; {@code failed}: the node refuses the shape).
+     */
+    public void selfCheckRepeated(String plan, boolean passed) {
+        registry.counter("nnft.trainer.selfcheck.repeats", "outcome", passed ? "passed" : "failed").increment();
+    }
+
     /** A job this node did not claim because its self-check failed ({@code nnft_trainer_selfcheck_refusals_total}). */
     public void selfCheckRefusal() {
         registry.counter("nnft.trainer.selfcheck.refusals").increment();

@@ -9,6 +9,7 @@ import io.nnft.trainer.TestData;
 import io.nnft.trainer.worker.PlanShape;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -119,9 +120,28 @@ class SelfChecksTest {
         SelfChecks failing = new SelfChecks(wrong, new TrainerMetrics(registry));
         failing.resultFor(shape);
         assertThat(failing.resultFor(shape).ok()).isFalse();
-        assertThat(wrong.calls).hasValue(1);
+        assertThat(wrong.calls).as("a failure is checked once more, then kept").hasValue(2);
+        assertThat(registry.get("nnft.trainer.selfcheck.repeats").tag("outcome", "failed").counter().count()).isEqualTo(1.0);
         assertThat(failing.last()).hasValueSatisfying(c -> assertThat(c.result().verdict()).contains("off by 3.10e-01"));
         assertThat(registry.get("nnft.trainer.selfcheck.ok").tag("plan", shape.key()).gauge().value()).isZero();
+    }
+
+    @Test
+    void aFailureThatTheSecondCheckDoesNotConfirmIsTransient() throws Exception {
+        PlanShape shape = PlanShape.of(plans, "3d_fullres", dataset, null);
+        SelfCheckResult glitch = new SelfCheckResult(false, "doctor: FAILED nnU-Net train-step replay off by loss "
+                + "3.31e-02 (rel), params 5.81e-03", 1.7, "auto: not needed here", false, "cpu()", true);
+        java.util.Deque<SelfCheckResult> answers = new java.util.ArrayDeque<>(List.of(glitch, OK));
+        AtomicInteger calls = new AtomicInteger();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        SelfChecks checks = new SelfChecks(plan -> {
+            calls.incrementAndGet();
+            return answers.pop();
+        }, new TrainerMetrics(registry));
+        assertThat(checks.resultFor(shape)).isEqualTo(OK);
+        assertThat(checks.resultFor(shape)).as("cached").isEqualTo(OK);
+        assertThat(calls).hasValue(2);
+        assertThat(registry.get("nnft.trainer.selfcheck.repeats").tag("outcome", "passed").counter().count()).isEqualTo(1.0);
     }
 
     @Test
