@@ -121,6 +121,49 @@ class PlannerIntakeTests {
     }
 
     @Test
+    void aKafkaKeyOf600KbIsOneDeadLetterQuotingOnlyItsStart() {
+        // The reason once quoted the whole key: key + reason were 1.2 MB, the broker refused the dead letter, the
+        // nack's dead-letter-queue send failed the same way and the consumer stopped (liveness DOWN; issue 15).
+        try (TopicClient topics = new TopicClient(RealKafkaAndS3.bootstrapServers())) {
+            String key = "huge-key-" + "k".repeat(600_000);
+            byte[] record = CODEC.encode(FineTuneRequested.of(CT).withJobId("huge-key-b"));
+            topics.publish(TOPIC, key, record);
+            theConsumerGoesOnAndIsAlive();
+
+            List<ConsumerRecord<String, byte[]>> dead = topics.readAll(EventType.DEAD_LETTER_TOPIC,
+                    r -> r.key() != null && r.key().startsWith("huge-key-"));
+            assertThat(dead).hasSize(1);
+            assertThat(dead.get(0).key()).isEqualTo(key);
+            assertThat(dead.get(0).value()).isEqualTo(record);
+            assertThat(reason(dead.get(0))).contains("name different jobs").contains("'huge-key-b'")
+                    .contains("(600009 characters)").hasSizeLessThan(1000);
+            assertThat(count(topics, EventType.JOB_FAILED.topic(), "huge-key-b")).isZero();
+        }
+    }
+
+    @Test
+    void aRecordTooLargeToDeadLetterWithItsHeadersIsADeadLetterWithoutTheRecord() {
+        // Just under the size limit, the record fits; with the dead letter's headers it does not.
+        try (TopicClient topics = new TopicClient(RealKafkaAndS3.bootstrapServers())) {
+            byte[] small = CODEC.encode(FineTuneRequested.of(CT).withJobId("near-limit-b"));
+            String event = new String(small, StandardCharsets.UTF_8);
+            int pad = 1_048_576 - 160 - small.length - ",\"padding\":\"\"".length();
+            byte[] record = (event.substring(0, event.length() - 1) + ",\"padding\":\"" + "p".repeat(pad) + "\"}")
+                    .getBytes(StandardCharsets.UTF_8);
+            topics.publish(TOPIC, "near-limit-a", record);
+            theConsumerGoesOnAndIsAlive();
+
+            List<ConsumerRecord<String, byte[]>> dead = topics.readAll(EventType.DEAD_LETTER_TOPIC,
+                    r -> "near-limit-a".equals(r.key()));
+            assertThat(dead).hasSize(1);
+            assertThat(dead.get(0).value()).isEmpty();
+            assertThat(reason(dead.get(0))).contains("name different jobs")
+                    .contains("the record itself could not be dead-lettered")
+                    .containsPattern("it stays at nnft\\.fine-tune-requested-0@\\d+, " + record.length + " bytes");
+        }
+    }
+
+    @Test
     void theSameEventThreeTimesIsPlannedOnce() {
         try (TopicClient topics = new TopicClient(RealKafkaAndS3.bootstrapServers())) {
             byte[] record = CODEC.encode(FineTuneRequested.of(CT).withJobId("same-event-1"));

@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
@@ -47,6 +48,8 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class EventIntake {
     private static final Logger LOG = Logger.getLogger(EventIntake.class);
+    /** Longer than any job id (63): a key past it is quoted by its start and length, never in full. */
+    private static final int MAX_QUOTED_KEY = 80;
 
     private final EventPublisher publisher;
     private final ObjectStore store;
@@ -140,7 +143,7 @@ public class EventIntake {
         String key = kafkaKey(message);
         if (key != null && !key.isEmpty() && decoded.jobId() != null && !key.equals(decoded.jobId())) {
             // which job is it? Neither may be told it failed: the record goes to the operators.
-            refuse(message, type, "Kafka key '" + key + "' and data.jobId '" + decoded.jobId()
+            refuse(message, type, "Kafka key '" + abbreviate(key) + "' and data.jobId '" + decoded.jobId()
                     + "' name different jobs: expected the job id as the key (schemas/README.md)", key, deadLetter);
             return Optional.empty();
         }
@@ -249,17 +252,43 @@ public class EventIntake {
         }
     }
 
-    /** The record, unchanged, to the dead letters; key: the job id when known, else the original key. */
+    /**
+     * The record, unchanged, to the dead letters; key: the job id when known, else the original key. When the broker
+     * refuses that copy (a record near the size limit gains the headers; a huge key), a dead letter without the
+     * record is sent instead: its reason says why and where the record stays (topic, partition, offset). Only when
+     * that fails too does this throw, and the record is nacked.
+     */
     private void deadLetter(Message<byte[]> message, Class<? extends NnftEvent> type, String reason, String jobId) {
         byte[] payload = message.getPayload();
         String topic = topic(message, type);
         String key = jobId != null ? jobId : kafkaKey(message);
         LOG.warnf("dead-lettering a record from %s: %s", topic, reason);
-        var headers = new RecordHeaders()
+        try {
+            publisher.send(EventType.DEAD_LETTER_TOPIC, key, payload == null ? new byte[0] : payload,
+                    deadLetterHeaders(topic, reason));
+        } catch (RuntimeException e) {
+            String where = message.getMetadata(IncomingKafkaRecordMetadata.class)
+                    .map(m -> m.getTopic() + "-" + m.getPartition() + "@" + m.getOffset()).orElse(topic);
+            String stub = reason + " (the record itself could not be dead-lettered: " + e.getMessage()
+                    + "; it stays at " + where + ", " + (payload == null ? 0 : payload.length) + " bytes, key of "
+                    + (key == null ? 0 : key.length()) + " characters)";
+            LOG.errorf("dead-lettering %s without the record: %s", where, e.getMessage());
+            publisher.send(EventType.DEAD_LETTER_TOPIC, key == null ? null : abbreviate(key), new byte[0],
+                    deadLetterHeaders(topic, stub));
+        }
+    }
+
+    private Headers deadLetterHeaders(String topic, String reason) {
+        return new RecordHeaders()
                 .add(DeadLetter.REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8))
                 .add(DeadLetter.SOURCE_TOPIC_HEADER, topic.getBytes(StandardCharsets.UTF_8))
                 .add(DeadLetter.CONSUMER_HEADER, publisher.source().getBytes(StandardCharsets.UTF_8));
-        publisher.send(EventType.DEAD_LETTER_TOPIC, key, payload == null ? new byte[0] : payload, headers);
+    }
+
+    /** A key as a reason quotes it: a job id in full, a longer key by its first characters and its length. */
+    static String abbreviate(String key) {
+        return key.length() <= MAX_QUOTED_KEY ? key
+                : key.substring(0, MAX_QUOTED_KEY) + "... (" + key.length() + " characters)";
     }
 
     private static String name(JobFailed.Stage stage) {

@@ -32,10 +32,15 @@ public final class TopicClient implements AutoCloseable {
     }
 
     public void publish(String topic, String key, byte[] value) {
+        publish(new ProducerRecord<>(topic, key, value));
+    }
+
+    /** Publishes one record as given (headers included, a null value is a tombstone) and waits for the broker. */
+    public void publish(ProducerRecord<String, byte[]> record) {
         try {
-            producer.send(new ProducerRecord<>(topic, key, value)).get();
+            producer.send(record).get();
         } catch (Exception e) {
-            throw new IllegalStateException("could not publish to " + topic, e);
+            throw new IllegalStateException("could not publish to " + record.topic(), e);
         }
     }
 
@@ -57,7 +62,7 @@ public final class TopicClient implements AutoCloseable {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    seen.add(r.key() + "=" + new String(r.value()));
+                    seen.add(r.key() + "=" + (r.value() == null ? "null" : new String(r.value())));
                     if (match.test(r)) {
                         matched.add(r);
                     }
