@@ -275,6 +275,13 @@ public class TrainingJobs {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (io.nnft.storage.StorageException e) {
+            if (e.retriable()) {
+                LOG.warnf("job %s: could not self-check the engine for it (a scan tries again): %s", jobId, e.getMessage());
+            } else {
+                // the job's plans or dataset.json are not there (404, refused): no later scan will find them
+                failUnreadable(jobId, e);
+            }
         } catch (IOException | RuntimeException e) {
             LOG.warnf("job %s: could not self-check the engine for it (a scan tries again): %s", jobId, e.getMessage());
         } finally {
@@ -282,6 +289,16 @@ public class TrainingJobs {
             if (!started) {
                 slots.release();
             }
+        }
+    }
+
+    /** A job whose inputs cannot be read (not retriable) fails at once, naming what is missing. */
+    private void failUnreadable(String jobId, io.nnft.storage.StorageException e) {
+        try {
+            giveUp(jobId, new SelfCheckGate.Decision(SelfCheckGate.Action.GIVE_UP, List.of(),
+                    "cannot read the job's inputs: " + e.getMessage(), List.of()));
+        } catch (RuntimeException f) {
+            LOG.errorf(f, "job %s: could not fail it (a scan tries again)", jobId);
         }
     }
 
