@@ -34,7 +34,14 @@ public final class TorchZipReader {
                     + "; the file may be truncated", e);
         }
         try (zip) {
-            String prefix = archivePrefix(zip, file);
+            String prefix;
+            try {
+                prefix = archivePrefix(zip, file);
+            } catch (IllegalArgumentException e) {
+                // java.util.zip decodes record names lazily and reports bytes that are not UTF-8 this way
+                throw new IOException(file + ": a zip record name is not UTF-8 (" + e.getMessage()
+                        + "); not a torch.save checkpoint", e);
+            }
             ZipEntry byteorder = zip.getEntry(prefix + "byteorder");
             if (byteorder != null) {
                 String order = new String(read(zip, byteorder, file), StandardCharsets.US_ASCII).trim();
