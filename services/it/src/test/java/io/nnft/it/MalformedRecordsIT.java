@@ -587,12 +587,7 @@ class MalformedRecordsIT {
     // ---- the platform --------------------------------------------------------------------------------------------
 
     private static String submit(String body) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(platform.service("gateway").baseUrl() + "/jobs"))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer " + API_KEY)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
-        return MAPPER.readTree(r.body()).get("jobId").asText();
+        return GatewayRequests.submit(platform, API_KEY, body);
     }
 
     /** The job's EncoderExported; a JobFailed for it ends the wait at once, with its reason. */

@@ -103,12 +103,7 @@ class PipelineIT {
     }
 
     private static String submit(String body) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(platform.service("gateway").baseUrl() + "/jobs"))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer " + API_KEY)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
-        return MAPPER.readTree(r.body()).get("jobId").asText();
+        return GatewayRequests.submit(platform, API_KEY, body);
     }
 
     private static ConsumerRecord<String, byte[]> awaitOne(TopicClient topics, EventType type, String jobId) {
