@@ -71,11 +71,6 @@ public final class ClassificationBatches {
                 new NdArray[] {NdArray.ofShorts(new long[] {batchSize}, labels)});
     }
 
-    /** The class indices a batch carries. */
-    public static int[] labels(Batch b) {
-        return b.targets()[0].toInts();
-    }
-
     /** Centred windows of the given cases as one batch (validation, prediction). */
     public static NdArray centred(List<PreprocessedCase> cases, int[] patch) {
         int pv = patch[0] * patch[1] * patch[2];

@@ -8,6 +8,7 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.nnft.network.Linear;
 import io.nnft.network.NnBlock;
 import io.nnft.network.NnSequential;
 

@@ -7,7 +7,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nnft.imageio.AtomicFiles;
 import io.nnft.checkpoint.NnUNetCheckpoint;
 import io.nnft.training.FoldFolder;
+import io.nnft.network.AdamW;
 import io.nnft.network.NamedParameter;
+import io.nnft.network.NesterovSgd;
+import io.nnft.network.Optimizer;
+import io.nnft.network.TrainStep;
 import io.nnft.network.Networks;
 import io.nnft.network.ParamGroup;
 import io.nnft.network.ParameterReport;
@@ -133,10 +137,10 @@ public final class ClassificationTrainer {
             ParamGroup headGroup = new ParamGroup("head", k -> !k.startsWith(ClassifierNetwork.ENCODER_PREFIX),
                     s.initialLr() * s.headLrFactor());
             List<ParamGroup> groups = List.of(encoderGroup, headGroup);
-            ClassifierOptimizer optimizer = s.optimizer() == ClassificationSettings.Optimizer.ADAMW
+            Optimizer optimizer = s.optimizer() == ClassificationSettings.Optimizer.ADAMW
                     ? new AdamW(manager, groups, s.momentum(), ClassificationSettings.ADAM_BETA2,
                     ClassificationSettings.ADAM_EPS, s.weightDecay())
-                    : new SgdOptimizer(manager, groups, s.momentum(), s.weightDecay());
+                    : new NesterovSgd(manager, groups, s.momentum(), s.weightDecay());
             List<NamedParameter> params = new ArrayList<>(StateDict.parameters(net).values());
             int startEpoch = 0;
             Double best = null;
@@ -160,7 +164,7 @@ public final class ClassificationTrainer {
             } else {
                 listener.message("no --pretrained: the encoder starts from nnU-Net's initialisation");
             }
-            ClassificationStep step = new ClassificationStep(net, ce, optimizer, s.maxGradNorm(), manager);
+            TrainStep step = new TrainStep(net, ce.objective(net), optimizer, s.maxGradNorm(), manager);
             // Decided (and its probe run) before the first step, and said where the user reads the run.
             listener.message("conv backward repair: " + io.nnft.network.ConvBackwardRepair.reason());
             FreezeController freeze = new FreezeController(net, s.freeze());
@@ -206,12 +210,12 @@ public final class ClassificationTrainer {
                             break;
                         }
                         Batch b = faults.beforeStep(epoch, it, trainStream.next());
-                        ClassificationStep.Result r = step.run(b.data(), ClassificationBatches.labels(b));
-                        if (divergence.step(epoch, it, r.loss(), r.gradNorm(), r.applied())) {
+                        TrainStep.Result r = step.run(b.data(), b.targets());
+                        if (divergence.step(epoch, it, r.loss(), r.gradNormBeforeClip(), r.applied())) {
                             trainLossSum += r.loss();
                             applied++;
                         } else {
-                            listener.message(divergence.skippedMessage(epoch, it, r.loss(), r.gradNorm()));
+                            listener.message(divergence.skippedMessage(epoch, it, r.loss(), r.gradNormBeforeClip()));
                         }
                         listener.iterationDone(epoch, it, r.loss());
                     }
@@ -224,7 +228,7 @@ public final class ClassificationTrainer {
                     DivergenceGuard.checkEpoch(epoch, s.iterationsPerEpoch() - 1, "train loss", trainLoss);
                     double[][] probs = predict(net, dataset, fold.val(), patch, batchSize, manager);
                     ClassificationMetrics m = ClassificationMetrics.of(valTruth, probs, classes);
-                    double valLoss = ClassificationStep.loss(probs, valTruth, classWeights);
+                    double valLoss = CrossEntropy.ofProbabilities(probs, valTruth, classWeights);
                     // accuracy and AUC are not checked: they are NaN legitimately (one class among the cases)
                     DivergenceGuard.checkEpoch(epoch, s.iterationsPerEpoch() - 1, "validation loss", valLoss);
                     ClassificationEpochRecord rec = new ClassificationEpochRecord(epoch, trainLoss, valLoss,
@@ -303,7 +307,7 @@ public final class ClassificationTrainer {
             for (int j = i; j < Math.min(cases.size(), i + batchSize); j++) {
                 chunk.add(dataset.get(cases.get(j)));
             }
-            double[][] p = ClassificationStep.probabilities(net, ClassificationBatches.centred(chunk, patch), manager);
+            double[][] p = net.probabilities(ClassificationBatches.centred(chunk, patch), manager);
             System.arraycopy(p, 0, out, i, p.length);
         }
         return out;

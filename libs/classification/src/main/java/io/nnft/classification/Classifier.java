@@ -88,7 +88,7 @@ public final class Classifier implements AutoCloseable {
         Sample s = CaseWindow.cut(new io.nnft.training.data.PreprocessedCase(caseId, channels, shape, data,
                 new short[shape[0] * shape[1] * shape[2]], java.util.Map.of()), patch, patch, null);
         NdArray x = NdArray.ofFloats(new long[] {1, channels, patch[0], patch[1], patch[2]}, s.image);
-        double[] p = ClassificationStep.probabilities(net, x, manager)[0];
+        double[] p = net.probabilities(x, manager)[0];
         int k = ClassificationMetrics.argMax(p);
         return new ClassPrediction(caseId, k, model.classNames().get(k), p);
     }

@@ -5,6 +5,7 @@ import io.nnft.checkpoint.NnUNetCheckpoint;
 import io.nnft.checkpoint.TrainingLog;
 import io.nnft.checkpoint.pickle.TorchDevice;
 import io.nnft.network.NamedParameter;
+import io.nnft.network.Optimizer;
 import io.nnft.network.StateDict;
 
 import java.io.IOException;
@@ -27,7 +28,7 @@ final class ClassifierCheckpoints {
     static final String LOG_KEY = "nnft_training_log";
 
     private final ClassifierNetwork net;
-    private final ClassifierOptimizer optimizer;
+    private final Optimizer optimizer;
     private final JsonNode plans;
     private final String configuration;
     private final Object fold;
@@ -37,7 +38,7 @@ final class ClassifierCheckpoints {
     private final ClassificationMetric metric;
     private final long seed;
 
-    ClassifierCheckpoints(ClassifierNetwork net, ClassifierOptimizer optimizer, JsonNode plans, String configuration,
+    ClassifierCheckpoints(ClassifierNetwork net, Optimizer optimizer, JsonNode plans, String configuration,
                           Object fold, JsonNode datasetJson, String headJson, List<String> classNames,
                           ClassificationMetric metric, long seed) {
         this.net = net;

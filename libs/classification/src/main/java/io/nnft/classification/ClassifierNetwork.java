@@ -3,11 +3,15 @@ package io.nnft.classification;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.nnft.imageio.NdArray;
+import io.nnft.network.Networks;
 import io.nnft.network.NnBlock;
+import io.nnft.network.UsageTrackingParameterStore;
 import io.nnft.network.PlainConvEncoder;
 import io.nnft.network.PlainConvUNetConfig;
 
@@ -68,5 +72,26 @@ public final class ClassifierNetwork extends NnBlock {
 
     public ClassificationHead head() {
         return head;
+    }
+
+    /** Softmax probabilities of a batch, autograd and dropout off. */
+    public double[][] probabilities(NdArray input, NDManager manager) {
+        return Networks.noGrad(() -> {
+            try (NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                NDArray x = Networks.toNDArray(manager, input);
+                NDArray p = logits(new UsageTrackingParameterStore(manager), x, false).softmax(1);
+                int n = (int) p.getShape().get(0);
+                int c = (int) p.getShape().get(1);
+                float[] flat = p.toFloatArray();
+                double[][] out = new double[n][c];
+                for (int i = 0; i < n; i++) {
+                    for (int k = 0; k < c; k++) {
+                        out[i][k] = flat[i * c + k];
+                    }
+                }
+                return out;
+            }
+        });
     }
 }

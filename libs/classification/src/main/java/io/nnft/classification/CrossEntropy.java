@@ -3,6 +3,7 @@ package io.nnft.classification;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.nnft.network.TrainStep;
 
 /**
  * torch.nn.CrossEntropyLoss(weight=w) on (N, classes) logits: Σ w[yᵢ]·(−log softmax(xᵢ)[yᵢ]) / Σ w[yᵢ]
@@ -43,5 +44,22 @@ public final class CrossEntropy {
         }
         NDArray weighted = manager.create(pick, new Shape(n, classes));
         return logits.logSoftmax(1).mul(weighted).sum().neg().div(total);
+    }
+
+    /** The loss of given probabilities (validation), weighted like training: the mean over the cases. */
+    public static double ofProbabilities(double[][] probabilities, int[] labels, double[] classWeights) {
+        double sum = 0;
+        double total = 0;
+        for (int i = 0; i < labels.length; i++) {
+            double w = classWeights == null ? 1 : classWeights[labels[i]];
+            sum += -w * Math.log(Math.max(probabilities[i][labels[i]], 1e-12));
+            total += w;
+        }
+        return total > 0 ? sum / total : Double.NaN;
+    }
+
+    /** The classifier's training objective: cross-entropy of the logits against the batch's labels. */
+    public TrainStep.Objective objective(ClassifierNetwork net) {
+        return (store, input, targets, manager) -> loss(net.logits(store, input, true), targets[0].toInts(), manager);
     }
 }

@@ -24,7 +24,7 @@ class CrossEntropyTest {
             double weighted = (1 * -Math.log(0.5) + 3 * -Math.log(0.25)) / (1 + 3);
             assertThat(new CrossEntropy(new double[] {1, 3}, 2).loss(logits, labels, m).getFloat())
                     .isCloseTo((float) weighted, within(1e-6f));
-            assertThat(ClassificationStep.loss(new double[][] {{0.5, 0.5}, {0.75, 0.25}}, labels, new double[] {1, 3}))
+            assertThat(CrossEntropy.ofProbabilities(new double[][] {{0.5, 0.5}, {0.75, 0.25}}, labels, new double[] {1, 3}))
                     .isCloseTo(weighted, within(1e-12));
         }
         assertThatThrownBy(() -> new CrossEntropy(new double[] {1}, 2)).hasMessageContaining("expected 2 (one per class), found 1");

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.pytorch.jni.JniUtils;
+import io.nnft.checkpoint.OptimizerState;
 import io.nnft.imageio.NdArray;
 
 import java.util.ArrayList;
@@ -25,7 +26,7 @@ import java.util.Map;
  * skipped entirely — no weight decay, no momentum — as PyTorch skips {@code p.grad is None}. DJL's Sgd is
  * MXNet-style and would move them.
  */
-public final class NesterovSgd {
+public final class NesterovSgd implements Optimizer {
     private final List<ParamGroup> groups;
     private final double momentum;
     private final double weightDecay;
@@ -48,26 +49,16 @@ public final class NesterovSgd {
         return new NesterovSgd(stateManager, groups, 0.99, 3e-5);
     }
 
+    @Override
     public List<ParamGroup> groups() {
         return groups;
-    }
-
-    /** The first group that contains the key (torch requires disjoint groups; first-match makes order the tiebreak). */
-    public ParamGroup groupOf(String key) {
-        for (ParamGroup g : groups) {
-            if (g.contains(key)) {
-                return g;
-            }
-        }
-        List<String> names = new ArrayList<>();
-        groups.forEach(g -> names.add(g.name()));
-        throw new IllegalArgumentException("parameter " + key + " belongs to none of the groups " + names);
     }
 
     /**
      * One update. {@code gradients} holds only parameters that have a gradient, keyed by state-dict key.
      * Runs with autograd off on the calling thread (grad mode is thread-local in libtorch).
      */
+    @Override
     public void step(Map<String, NamedParameter> parameters, Map<String, NDArray> gradients) {
         boolean gradMode = JniUtils.isGradMode();
         JniUtils.setGradMode(false);
@@ -119,8 +110,38 @@ public final class NesterovSgd {
         }
     }
 
-    public void resetState() {
+    /** nnU-Net's optimizer_state: a momentum buffer per parameter index that has one; param_groups as torch writes. */
+    @Override
+    public OptimizerState state(List<NamedParameter> parameters) {
+        LinkedHashMap<Integer, NdArray> buffers = new LinkedHashMap<>();
+        for (int i = 0; i < parameters.size(); i++) {
+            NDArray b = momentumBuffers.get(parameters.get(i).key());
+            if (b != null) {
+                buffers.put(i, StateDict.toNdArray(b));
+            }
+        }
+        List<io.nnft.checkpoint.ParamGroup> written = new ArrayList<>();
+        List<List<Integer>> indices = groupIndices(parameters);
+        for (int g = 0; g < groups.size(); g++) {
+            written.add(io.nnft.checkpoint.ParamGroup.sgd(groups.get(g).lr(), momentum, weightDecay, true,
+                    groups.get(g).initialLr(), indices.get(g)));
+        }
+        return OptimizerState.sgd(buffers, written);
+    }
+
+    /** Loads optimizer_state's momentum buffers; parameters without one start fresh, as in torch. */
+    @Override
+    public void restore(OptimizerState state, List<NamedParameter> parameters, String where) {
         momentumBuffers.values().forEach(NDArray::close);
         momentumBuffers.clear();
+        for (Map.Entry<Integer, NdArray> e : state.momentumBuffers().entrySet()) {
+            NamedParameter p = Optimizer.parameterAt(parameters, e.getKey(), where);
+            try {
+                setMomentumBuffer(p, e.getValue());
+            } catch (IllegalArgumentException ex) {
+                throw new IllegalArgumentException(where + " optimizer_state index " + e.getKey() + ": " + ex.getMessage(),
+                        ex);
+            }
+        }
     }
 }

@@ -5,7 +5,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.nn.Block;
 import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
 import io.nnft.imageio.NdArray;
 
 import java.util.ArrayList;
@@ -14,9 +16,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One nnU-Net training iteration (nnUNetTrainer.train_step): zero grads, forward with deep supervision,
- * DC+CE deep-supervision loss, backward, clip_grad_norm_(12), SGD step. Every temporary lives in an
- * {@link NDScope} closed at the end, so nothing accumulates in the model's manager.
+ * One training iteration of any task (nnUNetTrainer.train_step): zero grads, forward and loss (the task's
+ * {@link Objective}: deep-supervised DC+CE for segmentation, cross-entropy for a classifier), backward,
+ * clip_grad_norm_ (12 in nnU-Net), optimizer step. Every temporary lives in an {@link NDScope} closed at the end,
+ * so nothing accumulates in the model's manager. Frozen parameters get no gradient, so the optimizer leaves them
+ * exactly as they are.
  *
  * <p>A step whose loss or gradient norm is not finite is not applied: one such step would write NaN into every
  * weight and momentum buffer at once. Like PyTorch's GradScaler, the optimizer step is skipped and the
@@ -27,28 +31,63 @@ import java.util.Map;
 public final class TrainStep {
     public static final double NNUNET_MAX_GRAD_NORM = 12;
 
-    private final PlainConvUNet net;
-    private final DeepSupervisionLoss loss;
-    private final NesterovSgd optimizer;
+    private final Block net;
+    private final Objective objective;
+    private final Optimizer optimizer;
     private final double maxGradNorm;
     private final NDManager manager;
-    private final double[][] dsScales;
     private final LinkedHashMap<String, NamedParameter> parameters;
     private final UsageTrackingParameterStore store;
 
-    /** @param manager where inputs and targets are created (the model's device) */
-    public TrainStep(PlainConvUNet net, DeepSupervisionLoss loss, NesterovSgd optimizer, double maxGradNorm,
-                     NDManager manager) {
+    /** What a step minimises: the forward and loss of one batch, called inside the step's gradient scope. */
+    @FunctionalInterface
+    public interface Objective {
+        /** @param targets the batch's targets as the objective wants them (see {@link #targets}) */
+        NDArray loss(ParameterStore store, NDArray input, NdArray[] targets, NDManager manager);
+
+        /** The targets a full-resolution label batch becomes; as it is unless the objective wants more. */
+        default NdArray[] targets(NdArray labels) {
+            return new NdArray[] {labels};
+        }
+    }
+
+    /** nnU-Net's step: the network's outputs, deep-supervision DC+CE against targets derived per output. */
+    public static Objective deepSupervised(PlainConvUNet net, DeepSupervisionLoss loss) {
         if (loss.weights().length != net.numOutputs()) {
             throw new IllegalArgumentException("loss has " + loss.weights().length + " deep-supervision weights, network "
                     + net.numOutputs() + " outputs");
         }
+        double[][] dsScales = DeepSupervision.scales(net.config().strides());
+        return new Objective() {
+            @Override
+            public NDArray loss(ParameterStore store, NDArray input, NdArray[] targets, NDManager manager) {
+                NDArray[] t = new NDArray[targets.length];
+                for (int i = 0; i < t.length; i++) {
+                    t[i] = Networks.toNDArray(manager, targets[i]);
+                }
+                return loss.loss(net.forwardOutputs(store, input, true, loss.wantedOutputs()), t);
+            }
+
+            @Override
+            public NdArray[] targets(NdArray labels) {
+                return DeepSupervision.targets(labels, dsScales);
+            }
+        };
+    }
+
+    /** nnU-Net's segmentation step ({@link #deepSupervised}). */
+    public TrainStep(PlainConvUNet net, DeepSupervisionLoss loss, Optimizer optimizer, double maxGradNorm,
+                     NDManager manager) {
+        this(net, deepSupervised(net, loss), optimizer, maxGradNorm, manager);
+    }
+
+    /** @param manager where inputs and targets are created (the model's device) */
+    public TrainStep(Block net, Objective objective, Optimizer optimizer, double maxGradNorm, NDManager manager) {
         this.net = net;
-        this.loss = loss;
+        this.objective = objective;
         this.optimizer = optimizer;
         this.maxGradNorm = maxGradNorm;
         this.manager = manager;
-        this.dsScales = DeepSupervision.scales(net.config().strides());
         this.parameters = StateDict.parameters(net);
         // Decide the conv repair now (auto mode runs its probe, an autograd pass of its own) rather than inside the
         // first step's forward, where the probe would run in the middle of the step's graph.
@@ -64,26 +103,21 @@ public final class TrainStep {
     public record Result(float loss, float gradNormBeforeClip, List<String> parametersWithoutGradient, boolean applied) {
     }
 
-    /** @param target (N, 1, spatial…) labels at full resolution; deep-supervision targets are derived here */
-    public Result run(NdArray input, NdArray target) {
-        return run(input, DeepSupervision.targets(target, dsScales));
+    /** @param labels the batch's labels at full resolution; the objective derives what it wants (deep supervision) */
+    public Result run(NdArray input, NdArray labels) {
+        return run(input, objective.targets(labels));
     }
 
-    /** @param targets one per network output, full resolution first */
+    /** @param targets as the objective wants them (deep supervision: one per network output, full resolution first) */
     public Result run(NdArray input, NdArray[] targets) {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             NDArray x = Networks.toNDArray(manager, input);
-            NDArray[] t = new NDArray[targets.length];
-            for (int i = 0; i < t.length; i++) {
-                t[i] = Networks.toNDArray(manager, targets[i]);
-            }
             zeroGradients();
             store.clearUsage();
             float lossValue;
             try (GradientCollector collector = Networks.engine().newGradientCollector()) {
-                NDArray[] outputs = net.forwardOutputs(store, x, true, loss.wantedOutputs());
-                NDArray l = loss.loss(outputs, t);
+                NDArray l = objective.loss(store, x, targets, manager);
                 collector.backward(l);
                 lossValue = l.getFloat();
             }
@@ -123,11 +157,11 @@ public final class TrainStep {
         }
     }
 
-    public PlainConvUNet network() {
+    public Block network() {
         return net;
     }
 
-    public NesterovSgd optimizer() {
+    public Optimizer optimizer() {
         return optimizer;
     }
 }

@@ -8,6 +8,7 @@ import io.nnft.imageio.NdArray;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -41,10 +42,11 @@ class CheckpointNetworksTest {
         try (NDManager m = Networks.engine().newBaseManager()) {
             PlainConvUNet net = CheckpointNetworks.network(ckpt, m, true, CKPT);
             NesterovSgd sgd = NesterovSgd.nnUNetDefault(m, List.of(ParamGroup.all(1e-2)));
-            CheckpointNetworks.restoreMomentum(sgd, net, ckpt.optimizerState(), CKPT);
+            List<NamedParameter> order = new ArrayList<>(StateDict.parameters(net).values());
+            sgd.restore(ckpt.optimizerState(), order, CKPT);
             Map<String, NdArray> byKey = sgd.exportMomentumBuffers();
             assertThat(byKey).hasSize((int) withBuffer).doesNotContainKey("decoder.seg_layers.0.weight");
-            Map<Integer, NdArray> back = CheckpointNetworks.momentumByIndex(sgd, net);
+            Map<Integer, NdArray> back = sgd.state(order).momentumBuffers();
             assertThat(back.keySet()).containsExactlyElementsOf(ckpt.optimizerState().momentumBuffers().keySet());
             for (Map.Entry<Integer, NdArray> e : back.entrySet()) {
                 assertThat(e.getValue().toFloats()).as("buffer %d", e.getKey())

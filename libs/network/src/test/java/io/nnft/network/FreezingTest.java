@@ -50,7 +50,7 @@ class FreezingTest {
                     .isNotEqualTo(initial.get("encoder.stages.0.0.convs.0.norm.weight").data());
             assertThat(after.get("decoder.seg_layers.2.weight").data())
                     .isNotEqualTo(initial.get("decoder.seg_layers.2.weight").data());
-            assertThat(step.optimizer().exportMomentumBuffers()).hasSize(68 - frozen.size() - 2);
+            assertThat(((NesterovSgd) step.optimizer()).exportMomentumBuffers()).hasSize(68 - frozen.size() - 2);
 
             Freezing.unfreezeAll(net);
             assertThat(ParameterReport.of(net)).allMatch(ParameterReport.Row::trainable);

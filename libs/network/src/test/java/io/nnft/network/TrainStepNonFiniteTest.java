@@ -26,7 +26,7 @@ class TrainStepNonFiniteTest {
             NdArray target = Fixtures.npy(DIR + "target.npy");
             assertThat(step.run(input, target).applied()).isTrue();
             Map<String, NdArray> weights = StateDict.exportCanonical(net);
-            Map<String, NdArray> momentum = step.optimizer().exportMomentumBuffers();
+            Map<String, NdArray> momentum = ((NesterovSgd) step.optimizer()).exportMomentumBuffers();
 
             float[] nan = new float[(int) input.size()];
             Arrays.fill(nan, Float.NaN);
@@ -37,7 +37,7 @@ class TrainStepNonFiniteTest {
             for (String k : weights.keySet()) {
                 assertThat(after.get(k).data()).as(k).isEqualTo(weights.get(k).data());
             }
-            Map<String, NdArray> momentumAfter = step.optimizer().exportMomentumBuffers();
+            Map<String, NdArray> momentumAfter = ((NesterovSgd) step.optimizer()).exportMomentumBuffers();
             for (String k : momentum.keySet()) {
                 assertThat(momentumAfter.get(k).data()).as(k).isEqualTo(momentum.get(k).data());
             }

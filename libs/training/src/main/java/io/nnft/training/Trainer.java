@@ -5,10 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nnft.imageio.AtomicFiles;
 import io.nnft.checkpoint.NnUNetCheckpoint;
-import io.nnft.checkpoint.OptimizerState;
 import io.nnft.checkpoint.TrainingLog;
 import io.nnft.checkpoint.pickle.TorchDevice;
-import io.nnft.network.CheckpointNetworks;
 import io.nnft.network.DeepSupervision;
 import io.nnft.network.DeepSupervisionLoss;
 import io.nnft.network.NesterovSgd;
@@ -128,7 +126,7 @@ public final class Trainer {
                 String where = latest.toString();
                 StateDict.load(net, resumeFrom.canonicalWeights(), where + " network_weights");
                 if (resumeFrom.optimizerState() != null) {
-                    CheckpointNetworks.restoreMomentum(sgd, net, resumeFrom.optimizerState(), where);
+                    sgd.restore(resumeFrom.optimizerState(), new ArrayList<>(StateDict.parameters(net).values()), where);
                 }
                 startEpoch = resumeFrom.currentEpoch();
                 bestEma = resumeFrom.bestEma();
@@ -336,19 +334,7 @@ public final class Trainer {
         void save(Path file, int currentEpoch, Double bestEma, List<EpochRecord> log, String stop) throws IOException {
             NnUNetCheckpoint c = new NnUNetCheckpoint();
             c.setCanonicalWeights(StateDict.exportCanonical(net));
-            List<String> keys = new ArrayList<>(StateDict.parameters(net).keySet());
-            List<io.nnft.checkpoint.ParamGroup> written = new ArrayList<>();
-            for (ParamGroup g : sgd.groups()) {
-                List<Integer> indices = new ArrayList<>();
-                for (int i = 0; i < keys.size(); i++) {
-                    if (sgd.groupOf(keys.get(i)) == g) {
-                        indices.add(i);
-                    }
-                }
-                written.add(io.nnft.checkpoint.ParamGroup.sgd(g.lr(), s.momentum(), s.weightDecay(), true, g.initialLr(),
-                        indices));
-            }
-            c.setOptimizerState(OptimizerState.sgd(CheckpointNetworks.momentumByIndex(sgd, net), written));
+            c.setOptimizerState(sgd.state(new ArrayList<>(StateDict.parameters(net).values())));
             TrainingLog tl = TrainingLog.empty();
             for (EpochRecord r : log) {
                 tl.addEpoch(r.meanPseudoDice(), r.emaPseudoDice(), r.pseudoDice(), (float) r.trainLoss(),

@@ -1,4 +1,4 @@
-package io.nnft.classification;
+package io.nnft.network;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

@@ -1,4 +1,4 @@
-package io.nnft.classification;
+package io.nnft.network;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -6,9 +6,6 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.pytorch.jni.JniUtils;
 import io.nnft.checkpoint.OptimizerState;
 import io.nnft.imageio.NdArray;
-import io.nnft.network.NamedParameter;
-import io.nnft.network.Networks;
-import io.nnft.network.ParamGroup;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,7 +24,7 @@ import java.util.Map;
  * </pre>
  * Frozen parameters (no gradient) keep their values and state untouched.
  */
-public final class AdamW implements ClassifierOptimizer {
+public final class AdamW implements Optimizer {
     public static final String STEP = "step";
     public static final String EXP_AVG = "exp_avg";
     public static final String EXP_AVG_SQ = "exp_avg_sq";
@@ -123,13 +120,9 @@ public final class AdamW implements ClassifierOptimizer {
             }
         }
         List<io.nnft.checkpoint.ParamGroup> written = new ArrayList<>();
-        for (ParamGroup g : groups) {
-            List<Object> indices = new ArrayList<>();
-            for (int i = 0; i < parameters.size(); i++) {
-                if (groupOf(parameters.get(i).key()) == g) {
-                    indices.add(i);
-                }
-            }
+        List<List<Integer>> indices = groupIndices(parameters);
+        for (int gi = 0; gi < groups.size(); gi++) {
+            ParamGroup g = groups.get(gi);
             LinkedHashMap<String, Object> e = new LinkedHashMap<>();
             e.put("lr", g.lr());
             e.put("betas", new Object[] {beta1, beta2});
@@ -142,7 +135,7 @@ public final class AdamW implements ClassifierOptimizer {
             e.put("differentiable", false);
             e.put("fused", null);
             e.put("initial_lr", g.initialLr());
-            e.put("params", indices);
+            e.put("params", new ArrayList<Object>(indices.get(gi)));
             written.add(new io.nnft.checkpoint.ParamGroup(e));
         }
         return new OptimizerState(st, written);
@@ -153,11 +146,7 @@ public final class AdamW implements ClassifierOptimizer {
         states.clear();
         for (Map.Entry<Integer, Map<String, Object>> e : state.state().entrySet()) {
             int i = e.getKey();
-            if (i < 0 || i >= parameters.size()) {
-                throw new IllegalArgumentException(where + " optimizer_state: state for parameter index " + i
-                        + ", but the network has " + parameters.size() + " parameters");
-            }
-            NamedParameter p = parameters.get(i);
+            NamedParameter p = Optimizer.parameterAt(parameters, i, where);
             Object step = e.getValue().get(STEP);
             Object m = e.getValue().get(EXP_AVG);
             Object v = e.getValue().get(EXP_AVG_SQ);

@@ -1,4 +1,4 @@
-package io.nnft.classification;
+package io.nnft.network;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -7,7 +7,6 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.UniformInitializer;
 import ai.djl.util.PairList;
-import io.nnft.network.NnBlock;
 
 /**
  * torch.nn.Linear: {@code weight} (out, in), {@code bias} (out), both initialised like PyTorch's default
