@@ -1,9 +1,10 @@
 package io.nnft.cli;
 
 import io.nnft.classification.ClassificationInputs;
-import io.nnft.classification.ClassificationResult;
 import io.nnft.classification.ClassificationSettings;
-import io.nnft.classification.ClassificationTrainer;
+import io.nnft.classification.ClassificationEpochRecord;
+import io.nnft.classification.ClassificationTask;
+import io.nnft.training.TrainingResult;
 import io.nnft.classification.HeadSettings;
 import io.nnft.classification.SyntheticClassificationSet;
 import io.nnft.training.FreezeSettings;
@@ -92,7 +93,7 @@ public final class BenchClassificationCommand implements Callable<Integer> {
                 in = in.withPretrained(pretrained);
             }
             long t0 = System.nanoTime();
-            ClassificationResult r = ClassificationTrainer.train(in, s, new ClassificationTraining.Console());
+            TrainingResult<ClassificationEpochRecord> r = ClassificationTask.train(in, s, new TrainingConsole(false));
             seconds[run] = (System.nanoTime() - t0) / 1e9;
             results[run] = r.log().get(r.log().size() - 1).balancedAccuracy();
         }

@@ -2,10 +2,11 @@ package io.nnft.cli;
 
 import io.nnft.classification.ClassificationEpochRecord;
 import io.nnft.classification.ClassificationInputs;
-import io.nnft.classification.ClassificationListener;
-import io.nnft.classification.ClassificationResult;
 import io.nnft.classification.ClassificationSettings;
-import io.nnft.classification.ClassificationTrainer;
+import io.nnft.classification.ClassificationTask;
+import io.nnft.training.StepDecorator;
+import io.nnft.training.Trainer;
+import io.nnft.training.TrainingResult;
 import io.nnft.network.ParameterReport;
 import io.nnft.training.FreezeSettings;
 
@@ -44,14 +45,16 @@ final class ClassificationTraining {
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage(), e);
         }
-        ClassificationResult r;
+        TrainingResult<ClassificationEpochRecord> r;
         try {
-            r = ClassificationTrainer.train(in, s, new Console());
+            try (ClassificationTask task = ClassificationTask.open(in, s)) {
+                r = Trainer.train(task, new TrainingConsole(false), StepDecorator.NONE, t.writer);
+            }
         } catch (IllegalArgumentException | io.nnft.planning.PlansException e) {
             throw new BadInputException(e.getMessage(), e);
         }
         System.out.printf(Locale.ROOT, "%s after %d epochs this run (last epoch %d); best %s %.4f at epoch %d%n",
-                r.stopReason(), r.epochsRun(), r.lastEpoch(), r.metric().jsonName(), r.bestMetric(), r.bestEpoch());
+                r.stopReason(), r.epochsRun(), r.lastEpoch(), r.metric(), r.best(), r.bestEpoch());
         if (!r.log().isEmpty()) {
             ClassificationEpochRecord last = r.log().get(r.log().size() - 1);
             System.out.printf(Locale.ROOT, "last epoch: accuracy %.4f, balanced accuracy %.4f, AUC %.4f, confusion %s%n",
@@ -61,27 +64,5 @@ final class ClassificationTraining {
         System.out.println("classes: " + r.classNames());
         System.out.println("model folder: " + folder.getParent() + " (" + folder.getFileName() + ")");
         return 0;
-    }
-
-    /** One line per epoch on stdout. */
-    static final class Console implements ClassificationListener {
-        @Override
-        public void message(String text) {
-            System.out.println(text);
-        }
-
-        @Override
-        public void parameterReport(int epoch, List<ParameterReport.Row> rows) {
-            System.out.println("trainable parameters at epoch " + epoch + ":");
-            System.out.print(ParameterReport.format(rows));
-        }
-
-        @Override
-        public void epochEnded(ClassificationEpochRecord r, int epochs, double etaSeconds) {
-            System.out.printf(Locale.ROOT, "epoch %d: train loss %.4f, val loss %.4f, accuracy %.4f, balanced accuracy "
-                            + "%.4f, AUC %.4f, lr %.6f (encoder %.6f), %.1f s, eta %.0f s%n", r.epoch(), r.trainLoss(),
-                    r.valLoss(), r.accuracy(), r.balancedAccuracy(), r.auc(), r.lr(), r.encoderLr(),
-                    r.epochTimeSeconds(), etaSeconds);
-        }
     }
 }

@@ -14,6 +14,7 @@ import io.nnft.preprocessing.io.NiftiCaseReader;
 import io.nnft.preprocessing.io.PreprocessingRun;
 import io.nnft.training.Trainer;
 import io.nnft.training.TrainingInputs;
+import io.nnft.training.EpochRecord;
 import io.nnft.training.TrainingResult;
 import io.nnft.training.TrainingSettings;
 import io.nnft.training.synth.SyntheticDatasetWriter;
@@ -97,8 +98,8 @@ public final class DemoPretrainCommand implements Callable<Integer> {
         Path model = work.resolve("model");
         TrainingSettings settings = new TrainingSettings().epochs(epochs).iterationsPerEpoch(iterations)
                 .validationIterations(5).seed(seed);
-        TrainingResult result = Trainer.train(TrainingInputs.of(preprocessed, plansFile, "3d_fullres", "all", model),
-                settings, new TrainCommand.ConsoleListener(System.console() != null));
+        TrainingResult<EpochRecord> result = Trainer.train(TrainingInputs.of(preprocessed, plansFile, "3d_fullres", "all", model),
+                settings, new TrainingConsole(System.console() != null));
         System.out.printf("pretrained %d epochs, best EMA pseudo-Dice %.3f%n", result.epochsRun(), result.bestEma());
 
         Path pretrainedOut = output.resolve("pretrained").resolve(PRETRAINED_DATASET);

@@ -43,7 +43,12 @@ public final class Nnft implements Runnable {
     }
 
     public static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new Nnft());
+        return commandLine(CommandLine.defaultFactory());
+    }
+
+    /** @param factory builds the commands (tests: a train command with their own checkpoint writer) */
+    public static CommandLine commandLine(CommandLine.IFactory factory) {
+        CommandLine cl = new CommandLine(new Nnft(), factory);
         cl.setExecutionExceptionHandler(new BadInputHandler());
         cl.setExitCodeExceptionMapper(t -> t instanceof BadInputException ? EXIT_BAD_INPUT : 1);
         return cl;

@@ -1,17 +1,15 @@
 package io.nnft.cli;
 
-import io.nnft.network.ParameterReport;
+import io.nnft.training.CheckpointWriter;
 import io.nnft.training.EpochRecord;
 import io.nnft.training.FreezeSettings;
+import io.nnft.training.SegmentationTask;
+import io.nnft.training.StepDecorator;
 import io.nnft.training.Trainer;
 import io.nnft.training.TrainingInputs;
-import io.nnft.training.TrainingListener;
 import io.nnft.training.TrainingResult;
 import io.nnft.training.TrainingSettings;
 import io.nnft.training.UnfreezeStep;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -30,6 +28,17 @@ import java.util.concurrent.Callable;
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train or fine-tune a PlainConvUNet on preprocessed data (nnU-Net's loop and defaults).")
 public final class TrainCommand implements Callable<Integer> {
+    /** Where checkpoints go: atomic writes; crash tests build the command with one that stops mid-way. */
+    final CheckpointWriter writer;
+
+    public TrainCommand() {
+        this(CheckpointWriter.ATOMIC);
+    }
+
+    public TrainCommand(CheckpointWriter writer) {
+        this.writer = writer;
+    }
+
     @Option(names = "--task", defaultValue = "segmentation",
             description = "segmentation (nnU-Net) | classification (a head on the encoder; needs --labels)")
     String task;
@@ -165,10 +174,13 @@ public final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage(), e);
         }
-        TrainingResult r;
+        TrainingResult<EpochRecord> r;
         try {
             // Without a terminal a redrawn bar is just noise in the log: one line per epoch instead.
-            r = Trainer.train(in, s, new ConsoleListener(!noProgressBar && System.console() != null));
+            try (SegmentationTask task = SegmentationTask.open(in, s)) {
+                r = Trainer.train(task, new TrainingConsole(!noProgressBar && System.console() != null),
+                        StepDecorator.NONE, writer);
+            }
         } catch (IllegalArgumentException | io.nnft.planning.PlansException e) {
             throw new BadInputException(e.getMessage(), e);
         }
@@ -176,7 +188,7 @@ public final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static void summary(TrainingResult r) {
+    private static void summary(TrainingResult<EpochRecord> r) {
         double time = 0;
         double wait = 0;
         for (EpochRecord e : r.log()) {
@@ -199,62 +211,5 @@ public final class TrainCommand implements Callable<Integer> {
             System.out.println("final validation: not run");
         }
         System.out.println("model folder: " + r.foldDirectory().getParent() + " (" + r.foldDirectory().getFileName() + ")");
-    }
-
-    /** Progress bar per epoch on stderr, messages and epoch lines on stdout. */
-    static final class ConsoleListener implements TrainingListener {
-        private final boolean bar;
-        private ProgressBar progress;
-
-        ConsoleListener(boolean bar) {
-            this.bar = bar;
-        }
-
-        @Override
-        public void message(String text) {
-            System.out.println(text);
-        }
-
-        @Override
-        public void parameterReport(int epoch, List<ParameterReport.Row> rows) {
-            System.out.println("trainable parameters at epoch " + epoch + ":");
-            System.out.print(ParameterReport.format(rows));
-        }
-
-        @Override
-        public void epochStarted(int epoch, int epochs, int iterations) {
-            if (bar) {
-                progress = new ProgressBarBuilder().setTaskName("epoch " + (epoch + 1) + "/" + epochs)
-                        .setInitialMax(iterations).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500)
-                        .build();
-            }
-        }
-
-        @Override
-        public void iterationDone(int epoch, int iteration, float loss) {
-            if (progress != null) {
-                progress.step();
-                progress.setExtraMessage(String.format(Locale.ROOT, "loss %.4f", loss));
-            }
-        }
-
-        @Override
-        public void epochEnded(EpochRecord r, int epochs, double etaSeconds) {
-            if (progress != null) {
-                progress.close();
-                progress = null;
-            }
-            System.out.printf(Locale.ROOT, "epoch %d: train loss %.4f, val loss %.4f, pseudo-Dice %s, EMA %.4f, lr %.6f, "
-                            + "%.1f s (data wait %.2f s), eta %.0f s%n", r.epoch(), r.trainLoss(), r.valLoss(),
-                    fmt(r.pseudoDice()), r.emaPseudoDice(), r.lr(), r.epochTimeSeconds(), r.dataWaitSeconds(), etaSeconds);
-        }
-
-        private static String fmt(double[] d) {
-            StringBuilder sb = new StringBuilder("[");
-            for (int i = 0; i < d.length; i++) {
-                sb.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.4f", d[i]));
-            }
-            return sb.append(']').toString();
-        }
     }
 }

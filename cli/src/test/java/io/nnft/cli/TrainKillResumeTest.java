@@ -3,7 +3,7 @@ package io.nnft.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nnft.checkpoint.NnUNetCheckpoint;
-import io.nnft.training.KillTestHooks;
+import io.nnft.training.PausingCheckpointWriter;
 import io.nnft.training.synth.SyntheticDatasetWriter;
 import io.nnft.training.synth.SyntheticGenerator;
 import io.nnft.training.synth.SyntheticTask;
@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.within;
  * The issue's proof: SIGKILL the {@code nnft train} process (its own JVM, like {@code ./nnft train}) after epoch 2,
  * and once while it writes checkpoint_latest.pth, then {@code train --resume}: with {@code --deterministic} epochs
  * 3–4 have the losses of an uninterrupted run (within 1e-4). The kill moments are pinned by
- * {@link KillTestHooks} (the process pauses there and is killed), not by timing luck. Every run uses one
+ * {@link PausingCheckpointWriter} (the process pauses there and is killed), not by timing luck. Every run uses one
  * libtorch thread, so the three trajectories use the same kernels.
  */
 class TrainKillResumeTest {
@@ -56,7 +56,7 @@ class TrainKillResumeTest {
     @Test
     void killedAfterEpochTwoResumesOnTheUninterruptedTrajectory() throws Exception {
         Path out = tmp.resolve("after-epoch-2");
-        killAtHook(train(out, "after.log", KillTestHooks.PAUSE_AFTER_EPOCHS + "=2", false), "after.log");
+        killAtHook(train(out, "after.log", "after=2", false), "after.log");
         assertThat(log(out).get("epochs")).as("epochs recorded before the kill").hasSize(2);
         assertThat(out.resolve("fold_all/checkpoint_final.pth")).doesNotExist();
 
@@ -66,7 +66,7 @@ class TrainKillResumeTest {
     @Test
     void killedWhileWritingCheckpointResumesFromThePreviousIntactOne() throws Exception {
         Path out = tmp.resolve("mid-write");
-        killAtHook(train(out, "mid.log", KillTestHooks.PAUSE_BEFORE_CHECKPOINT_MOVE + "=3", false), "mid.log");
+        killAtHook(train(out, "mid.log", "tear=3", false), "mid.log");
         Path fold = out.resolve("fold_all");
         assertThat(temporaries(fold)).as("the torn temporary file the kill left").hasSize(1);
         // checkpoint_latest.pth is still the intact one written after epoch 2.
@@ -103,7 +103,7 @@ class TrainKillResumeTest {
     private static void killAtHook(Process p, String logName) throws Exception {
         Path logFile = tmp.resolve(logName);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (!Files.readString(logFile).contains(KillTestHooks.MARKER)) {
+        while (!Files.readString(logFile).contains(PausingCheckpointWriter.MARKER)) {
             assertThat(p.isAlive()).as("process ended before its kill point: " + Files.readString(logFile)).isTrue();
             assertThat(System.nanoTime()).as("kill point not reached in time").isLessThan(deadline);
             Thread.sleep(20);
@@ -117,10 +117,8 @@ class TrainKillResumeTest {
     private static Process train(Path out, String logName, String hook, boolean resume) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g", "-Dai.djl.offline=true", "-Djava.awt.headless=true"));
-        if (hook != null) {
-            cmd.add("-D" + hook);
-        }
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Nnft.class.getName(), "train",
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), PausingNnft.class.getName(),
+                hook == null ? "none" : hook, "train",
                 "--preprocessed", data.toString(), "--plans", data.resolve("nnUNetPlans.json").toString(),
                 "--configuration", "3d_fullres", "--fold", "all", "--output", out.toString(),
                 "--epochs", Integer.toString(EPOCHS), "--iterations-per-epoch", "3", "--validation-iterations", "2",

@@ -1,13 +1,14 @@
 package io.nnft.classification;
 
 import io.nnft.training.FreezeSettings;
+import io.nnft.training.LoopSettings;
 import io.nnft.training.TrainingSettings;
 
 /**
  * Every knob of classification training, one setter per field of FineTuneRequested (budget, optimizer,
  * classification, earlyStopping, freeze). Fluent setters return this.
  */
-public final class ClassificationSettings {
+public final class ClassificationSettings implements LoopSettings {
     /** The optimizer of the classifier. */
     public enum Optimizer { ADAMW, SGD }
 

@@ -4,6 +4,8 @@ import io.nnft.checkpoint.NnUNetCheckpoint;
 import io.nnft.imageio.NdArray;
 import io.nnft.training.StepDecorator;
 import io.nnft.training.TrainingDivergedException;
+import io.nnft.training.TrainingListener;
+import io.nnft.training.TrainingResult;
 import io.nnft.training.data.Batch;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -59,7 +61,7 @@ class ClassificationDivergenceTest {
     @Test
     void aSingleNaNStepIsSkippedAndTrainingCompletes() throws Exception {
         List<String> messages = new ArrayList<>();
-        ClassificationResult r = ClassificationTrainer.train(inputs("transient"), tiny(2), messages(messages),
+        TrainingResult<ClassificationEpochRecord> r = ClassificationTask.train(inputs("transient"), tiny(2), messages(messages),
                 nanWhen((e, i) -> e == 1 && i == 1));
         assertThat(r.stopReason()).isEqualTo("completed");
         assertThat(r.skippedSteps()).isEqualTo(1);
@@ -73,7 +75,7 @@ class ClassificationDivergenceTest {
         Path fold = tmp.resolve("diverged/fold_0");
         List<String> messages = new ArrayList<>();
         // epoch 1 iterations 1, 2 and epoch 2 iteration 0: three NaN steps in a row
-        assertThatThrownBy(() -> ClassificationTrainer.train(inputs("diverged"), tiny(4).maxSkippedSteps(3),
+        assertThatThrownBy(() -> ClassificationTask.train(inputs("diverged"), tiny(4).maxSkippedSteps(3),
                 messages(messages), nanWhen((e, i) -> e * 3 + i >= 4)))
                 .isInstanceOf(TrainingDivergedException.class)
                 .hasMessage("training diverged at epoch 2, iteration 0: loss NaN");
@@ -86,14 +88,14 @@ class ClassificationDivergenceTest {
         assertThat(finite(best)).isTrue();
         assertThat(Files.readString(fold.resolve("training_log.json"))).contains("diverged");
 
-        ClassificationResult resumed = ClassificationTrainer.train(inputs("diverged").withResume(true), tiny(4),
-                ClassificationListener.NONE);
+        TrainingResult<ClassificationEpochRecord> resumed = ClassificationTask.train(inputs("diverged").withResume(true), tiny(4),
+                TrainingListener.NONE);
         assertThat(resumed.stopReason()).isEqualTo("completed");
         assertThat(resumed.epochsRun()).isEqualTo(2);
     }
 
-    private static ClassificationListener messages(List<String> into) {
-        return new ClassificationListener() {
+    private static TrainingListener messages(List<String> into) {
+        return new TrainingListener() {
             @Override
             public void message(String text) {
                 into.add(text);

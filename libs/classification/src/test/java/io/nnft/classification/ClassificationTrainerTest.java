@@ -2,7 +2,10 @@ package io.nnft.classification;
 
 import io.nnft.checkpoint.NnUNetCheckpoint;
 import io.nnft.imageio.NdArray;
+import io.nnft.training.EpochSummary;
 import io.nnft.training.FreezeSettings;
+import io.nnft.training.TrainingListener;
+import io.nnft.training.TrainingResult;
 import io.nnft.training.UnfreezeStep;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,9 +53,10 @@ class ClassificationTrainerTest {
                 List.of(new UnfreezeStep(1, List.of("encoder.stages.3"), 1, 0))));
         Path fold = tmp.resolve("freeze/fold_0");
         Path snapshot = tmp.resolve("after-epoch-0.pth");
-        ClassificationTrainer.train(inputs("freeze"), s, new ClassificationListener() {
+        ClassificationTask.train(inputs("freeze"), s, new TrainingListener() {
             @Override
-            public void epochEnded(ClassificationEpochRecord r, int epochs, double eta) {
+            public void epochEnded(EpochSummary summary, List<String> classes, int epochs, double eta) {
+                ClassificationEpochRecord r = (ClassificationEpochRecord) summary;
                 if (r.epoch() == 0) {
                     try {
                         Files.copy(fold.resolve("checkpoint_latest.pth"), snapshot);
@@ -86,12 +90,12 @@ class ClassificationTrainerTest {
     void resumeContinuesWhereACancelledRunStopped() throws Exception {
         // no dropout: its mask comes from libtorch's generator, which a resume does not restore
         HeadSettings head = new HeadSettings(HeadSettings.Pooling.AVG, List.of(2), 0, List.of(8));
-        ClassificationResult full = ClassificationTrainer.train(inputs("uninterrupted"), tiny(3).head(head),
-                ClassificationListener.NONE);
+        TrainingResult<ClassificationEpochRecord> full = ClassificationTask.train(inputs("uninterrupted"), tiny(3).head(head),
+                TrainingListener.NONE);
 
         AtomicInteger iterations = new AtomicInteger();
-        ClassificationResult cut = ClassificationTrainer.train(inputs("interrupted"), tiny(3).head(head),
-                new ClassificationListener() {
+        TrainingResult<ClassificationEpochRecord> cut = ClassificationTask.train(inputs("interrupted"), tiny(3).head(head),
+                new TrainingListener() {
             @Override
             public boolean cancelRequested() {
                 return iterations.get() >= 4; // after epoch 1 (2 iterations per epoch)
@@ -106,8 +110,8 @@ class ClassificationTrainerTest {
         assertThat(tmp.resolve("interrupted/fold_0/checkpoint_final.pth")).doesNotExist();
         assertThat(NnUNetCheckpoint.read(tmp.resolve("interrupted/fold_0/checkpoint_latest.pth")).currentEpoch()).isEqualTo(2);
 
-        ClassificationResult resumed = ClassificationTrainer.train(inputs("interrupted").withResume(true),
-                tiny(3).head(head), ClassificationListener.NONE);
+        TrainingResult<ClassificationEpochRecord> resumed = ClassificationTask.train(inputs("interrupted").withResume(true),
+                tiny(3).head(head), TrainingListener.NONE);
         assertThat(resumed.epochsRun()).isEqualTo(1);
         assertThat(resumed.log()).hasSize(3);
         NnUNetCheckpoint fin = NnUNetCheckpoint.read(tmp.resolve("interrupted/fold_0/checkpoint_final.pth"));
@@ -124,8 +128,8 @@ class ClassificationTrainerTest {
 
     @Test
     void classifierPredictsLikeTheValidationPass() throws Exception {
-        ClassificationTrainer.train(inputs("predict").withPretrained(null), tiny(1).optimizer(
-                ClassificationSettings.Optimizer.SGD).momentum(0.99).initialLr(1e-2), ClassificationListener.NONE);
+        ClassificationTask.train(inputs("predict").withPretrained(null), tiny(1).optimizer(
+                ClassificationSettings.Optimizer.SGD).momentum(0.99).initialLr(1e-2), TrainingListener.NONE);
         List<String> rows = Files.readAllLines(tmp.resolve("predict/fold_0/validation_predictions.csv"));
         try (Classifier c = Classifier.load(tmp.resolve("predict"), "0", "final")) {
             assertThat(c.classNames()).containsExactly("absent", "present");
@@ -163,10 +167,10 @@ class ClassificationTrainerTest {
         ClassificationSettings s = tiny(5).earlyStopping(ClassificationMetric.AUC, 1, 1.0)
                 .freeze(new FreezeSettings("all-but-seg-head", false, List.of()));
         assertThat(s.freeze().policy()).as("head only").isEqualTo("encoder");
-        ClassificationResult r = ClassificationTrainer.train(inputs("early"), s, ClassificationListener.NONE);
+        TrainingResult<ClassificationEpochRecord> r = ClassificationTask.train(inputs("early"), s, TrainingListener.NONE);
         assertThat(r.stopReason()).isEqualTo("early_stopping");
         assertThat(r.log()).hasSize(2);
-        assertThat(r.metric()).isEqualTo(ClassificationMetric.AUC);
+        assertThat(r.metric()).isEqualTo(ClassificationMetric.AUC.jsonName());
         assertThat(r.log().get(1).trainableTensors()).isEqualTo(4);
         assertThat(NnUNetCheckpoint.read(tmp.resolve("early/fold_0/checkpoint_final.pth")).currentEpoch()).isEqualTo(2);
         assertThat(Files.readString(tmp.resolve("early/fold_0/training_log.json")))
@@ -179,15 +183,15 @@ class ClassificationTrainerTest {
         Files.writeString(bad, "case,label\ncls_000,absent\nnot_a_case,present\n");
         ClassificationInputs in = new ClassificationInputs(pre, ClassificationFixtures.demoPlans(), "3d_fullres", "0", bad,
                 tmp.resolve("bad"), null, pre.resolve("splits_final.json"), null, false);
-        assertThatThrownBy(() -> ClassificationTrainer.train(in, tiny(1), ClassificationListener.NONE))
+        assertThatThrownBy(() -> ClassificationTask.train(in, tiny(1), TrainingListener.NONE))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bad.csv line 3")
                 .hasMessageContaining("unknown case 'not_a_case'");
-        assertThatThrownBy(() -> ClassificationTrainer.train(inputs("x").withResume(true), tiny(1), ClassificationListener.NONE))
+        assertThatThrownBy(() -> ClassificationTask.train(inputs("x").withResume(true), tiny(1), TrainingListener.NONE))
                 .hasMessageContaining("--resume: expected").hasMessageContaining("checkpoint_latest.pth");
-        assertThatThrownBy(() -> ClassificationTrainer.train(inputs("y"), tiny(1).head(
-                new HeadSettings(HeadSettings.Pooling.AVG, List.of(3), 0, List.of())), ClassificationListener.NONE))
+        assertThatThrownBy(() -> ClassificationTask.train(inputs("y"), tiny(1).head(
+                new HeadSettings(HeadSettings.Pooling.AVG, List.of(3), 0, List.of())), TrainingListener.NONE))
                 .hasMessageContaining("head skips: stage 3 is not a skip");
-        assertThatThrownBy(() -> ClassificationTrainer.train(inputs("z").withPretrained(pre), tiny(1), ClassificationListener.NONE))
+        assertThatThrownBy(() -> ClassificationTask.train(inputs("z").withPretrained(pre), tiny(1), TrainingListener.NONE))
                 .hasMessageContaining("--pretrained");
     }
 }

@@ -1,6 +1,8 @@
 package io.nnft.classification;
 
 import io.nnft.training.FreezeSettings;
+import io.nnft.training.TrainingListener;
+import io.nnft.training.TrainingResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,13 +31,13 @@ class PretrainedEncoderProofTest {
                 .dataThreads(1).initialLr(3e-3)
                 .head(new HeadSettings(HeadSettings.Pooling.MAX, List.of(1), 0, List.of()))
                 .freeze(new FreezeSettings("encoder", false, List.of()));
-        ClassificationResult r = ClassificationTrainer.train(in, s, ClassificationListener.NONE);
+        TrainingResult<ClassificationEpochRecord> r = ClassificationTask.train(in, s, TrainingListener.NONE);
 
         ClassificationEpochRecord last = r.log().get(r.log().size() - 1);
         int heldOut = java.util.Arrays.stream(last.confusion()).mapToInt(row -> java.util.Arrays.stream(row).sum()).sum();
         assertThat(heldOut).isEqualTo(24);
         assertThat(last.balancedAccuracy()).as("final model's balanced accuracy on the held-out cases").isGreaterThanOrEqualTo(0.75);
-        assertThat(r.bestMetric()).isGreaterThanOrEqualTo(last.balancedAccuracy());
+        assertThat(r.best()).isGreaterThanOrEqualTo(last.balancedAccuracy());
         assertThat(r.classNames()).containsExactly("absent", "present");
         Path fold = tmp.resolve("model").resolve("fold_0");
         for (String f : List.of("checkpoint_final.pth", "checkpoint_best.pth", "checkpoint_latest.pth", "training_log.json",

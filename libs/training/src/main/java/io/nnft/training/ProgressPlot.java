@@ -8,11 +8,14 @@ import org.knowm.xchart.XYChartBuilder;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * {@code progress.png} like nnU-Net's: losses (train, val) and pseudo-Dice (mean, EMA), epoch duration, and
- * the learning rate, stacked vertically.
+ * {@code progress.png} like nnU-Net's, for any task: losses (train, val) with the task's scores (pseudo-Dice mean
+ * and EMA; a classifier's accuracy, balanced accuracy and AUC), epoch duration, and the learning rates, stacked
+ * vertically.
  */
 public final class ProgressPlot {
     private static final int WIDTH = 1200;
@@ -21,38 +24,37 @@ public final class ProgressPlot {
     private ProgressPlot() {
     }
 
-    public static void write(Path file, List<EpochRecord> log) throws IOException {
+    public static void write(Path file, List<? extends EpochSummary> log) throws IOException {
         System.setProperty("java.awt.headless", "true");
         if (log.isEmpty()) {
             return;
         }
         double[] x = new double[log.size()];
-        double[] train = new double[x.length];
-        double[] val = new double[x.length];
-        double[] dice = new double[x.length];
-        double[] ema = new double[x.length];
+        Map<String, double[]> first = new LinkedHashMap<>();
+        Map<String, double[]> lrs = new LinkedHashMap<>();
         double[] time = new double[x.length];
-        double[] lr = new double[x.length];
         for (int i = 0; i < x.length; i++) {
-            EpochRecord r = log.get(i);
+            EpochSummary r = log.get(i);
             x[i] = r.epoch();
-            train[i] = r.trainLoss();
-            val[i] = r.valLoss();
-            dice[i] = Double.isNaN(r.meanPseudoDice()) ? 0 : r.meanPseudoDice();
-            ema[i] = Double.isNaN(r.emaPseudoDice()) ? 0 : r.emaPseudoDice();
+            first.computeIfAbsent("train loss", k -> new double[x.length])[i] = finite(r.trainLoss());
+            first.computeIfAbsent("val loss", k -> new double[x.length])[i] = finite(r.valLoss());
+            int at = i;
+            r.plotted().forEach((k, v) -> first.computeIfAbsent(k, n -> new double[x.length])[at] = finite(v));
+            r.learningRates().forEach((k, v) -> lrs.computeIfAbsent(k, n -> new double[x.length])[at] = v);
             time[i] = r.epochTimeSeconds();
-            lr[i] = r.lr();
         }
-        XYChart losses = chart("loss / pseudo-Dice");
-        losses.addSeries("train loss", x, train);
-        losses.addSeries("val loss", x, val);
-        losses.addSeries("pseudo dice", x, dice);
-        losses.addSeries("pseudo dice (EMA)", x, ema);
+        XYChart losses = chart("loss / " + String.join(" / ", log.get(0).plotted().keySet()));
+        first.forEach((k, v) -> losses.addSeries(k, x, v));
         XYChart epochTime = chart("epoch duration [s]");
         epochTime.addSeries("epoch duration", x, time);
-        XYChart lrs = chart("learning rate");
-        lrs.addSeries("learning rate", x, lr);
-        writeStacked(file, List.of(losses, epochTime, lrs));
+        XYChart lr = chart("learning rate");
+        lrs.forEach((k, v) -> lr.addSeries(k, x, v));
+        writeStacked(file, List.of(losses, epochTime, lr));
+    }
+
+    /** NaN (no score yet) or an infinite loss drawn as 0: xchart cannot draw them. */
+    private static double finite(double v) {
+        return Double.isFinite(v) ? v : 0;
     }
 
     /** Charts of {@link #chart} stacked vertically into one PNG, written atomically. */

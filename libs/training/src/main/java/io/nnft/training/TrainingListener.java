@@ -20,10 +20,11 @@ public interface TrainingListener {
     default void iterationDone(int epoch, int iteration, float loss) {
     }
 
-    default void epochEnded(EpochRecord record, int epochs, double etaSeconds) {
+    /** @param record the task's record ({@link EpochSummary#metrics} names what it measured) */
+    default void epochEnded(EpochSummary record, List<String> classNames, int epochs, double etaSeconds) {
     }
 
-    default void finished(TrainingResult result) {
+    default void finished(TrainingResult<?> result) {
     }
 
     /**

@@ -3,7 +3,6 @@ package io.nnft.training;
 import io.nnft.imageio.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
@@ -11,11 +10,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
- * {@code training_log.json}: one object per epoch (train_loss, val_loss, pseudo_dice per class, mean and EMA
- * pseudo-Dice, lr, epoch time, data wait), plus how training ended. The same text is embedded in every
- * checkpoint so a resume restores the full log.
+ * {@code training_log.json} of any task: the task's header (class names; a classifier's task and monitored metric),
+ * how training ended, and one object per epoch as its record writes it ({@link EpochSummary#writeJson}). The same
+ * text is embedded in every checkpoint so a resume restores the full log.
  */
 public final class TrainingLogFile {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -23,35 +23,25 @@ public final class TrainingLogFile {
     private TrainingLogFile() {
     }
 
-    public static String toJson(List<EpochRecord> log, List<String> classNames, String stopReason) {
+    /** The header of a segmentation log: its foreground class names. */
+    public static ObjectNode header(List<String> classNames) {
         ObjectNode root = MAPPER.createObjectNode();
-        ArrayNode names = root.putArray("classes");
-        classNames.forEach(names::add);
+        classNames.forEach(root.putArray("classes")::add);
+        return root;
+    }
+
+    public static String toJson(List<EpochRecord> log, List<String> classNames, String stopReason) {
+        return toJson(header(classNames), log, stopReason);
+    }
+
+    public static String toJson(ObjectNode header, List<? extends EpochSummary> log, String stopReason) {
+        ObjectNode root = header.deepCopy();
         if (stopReason != null) {
             root.put("stop_reason", stopReason);
         }
-        ArrayNode epochs = root.putArray("epochs");
-        for (EpochRecord r : log) {
-            ObjectNode e = epochs.addObject();
-            e.put("epoch", r.epoch());
-            e.put("train_loss", r.trainLoss());
-            e.put("val_loss", r.valLoss());
-            ArrayNode d = e.putArray("pseudo_dice");
-            for (double v : r.pseudoDice()) {
-                if (Double.isNaN(v)) {
-                    d.addNull();
-                } else {
-                    d.add(v);
-                }
-            }
-            putNumber(e, "mean_pseudo_dice", r.meanPseudoDice());
-            putNumber(e, "ema_pseudo_dice", r.emaPseudoDice());
-            e.put("lr", r.lr());
-            e.put("epoch_start", r.epochStartSeconds());
-            e.put("epoch_end", r.epochEndSeconds());
-            e.put("epoch_time_s", r.epochTimeSeconds());
-            e.put("data_wait_s", r.dataWaitSeconds());
-            e.put("trainable_tensors", r.trainableTensors());
+        var epochs = root.putArray("epochs");
+        for (EpochSummary r : log) {
+            r.writeJson(epochs.addObject());
         }
         return root.toPrettyString();
     }
@@ -65,20 +55,17 @@ public final class TrainingLogFile {
         }
     }
 
+    /** A segmentation log. */
     public static List<EpochRecord> parse(String json, String where) {
+        return parse(json, where, EpochRecord::read);
+    }
+
+    public static <R extends EpochSummary> List<R> parse(String json, String where, Function<JsonNode, R> epoch) {
         try {
             JsonNode root = MAPPER.readTree(json);
-            List<EpochRecord> out = new ArrayList<>();
+            List<R> out = new ArrayList<>();
             for (JsonNode e : root.path("epochs")) {
-                JsonNode d = e.path("pseudo_dice");
-                double[] dice = new double[d.size()];
-                for (int i = 0; i < dice.length; i++) {
-                    dice[i] = d.get(i).isNull() ? Double.NaN : d.get(i).asDouble();
-                }
-                out.add(new EpochRecord(e.get("epoch").asInt(), e.get("train_loss").asDouble(),
-                        e.get("val_loss").asDouble(), dice, number(e, "mean_pseudo_dice"), number(e, "ema_pseudo_dice"),
-                        e.get("lr").asDouble(), e.get("epoch_start").asDouble(), e.get("epoch_end").asDouble(),
-                        e.path("data_wait_s").asDouble(), e.path("trainable_tensors").asInt()));
+                out.add(epoch.apply(e));
             }
             return out;
         } catch (IOException | NullPointerException e) {

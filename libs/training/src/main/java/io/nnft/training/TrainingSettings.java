@@ -5,7 +5,7 @@ package io.nnft.training;
  * LR 1e-2 poly 0.9, SGD Nesterov 0.99, weight decay 3e-5, clip 12, 33% foreground oversampling). Fluent
  * setters return this.
  */
-public final class TrainingSettings {
+public final class TrainingSettings implements LoopSettings {
     public static final int SHORT_SCHEDULE_WARNING_EPOCHS = 250;
     /** A few NaN steps in a row are a transient; more mean the weights will not come back (see DivergenceGuard). */
     public static final int DEFAULT_MAX_SKIPPED_STEPS = 5;

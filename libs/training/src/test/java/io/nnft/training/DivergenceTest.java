@@ -50,7 +50,7 @@ class DivergenceTest {
     void aSingleNaNStepIsSkippedAndTrainingCompletes() throws Exception {
         Path out = tmp.resolve("transient");
         List<String> messages = new ArrayList<>();
-        TrainingResult r = Trainer.train(SyntheticFolders.inputs(data, out, "all"),
+        TrainingResult<EpochRecord> r = Trainer.train(SyntheticFolders.inputs(data, out, "all"),
                 SyntheticFolders.small(2, 3).finalValidation(false), listener(messages, null), nanWhen((e, i) -> e == 1 && i == 1));
         assertThat(r.stopReason()).isEqualTo("completed");
         assertThat(r.skippedSteps()).isEqualTo(1);
@@ -94,7 +94,7 @@ class DivergenceTest {
         assertThat(Files.readString(fold.resolve("training_log.json"))).contains("\"stop_reason\" : \"diverged\"");
 
         // the last good state is resumable: without the fault the run completes from epoch 2
-        TrainingResult resumed = Trainer.train(SyntheticFolders.inputs(data, out, "all").withResume(true),
+        TrainingResult<EpochRecord> resumed = Trainer.train(SyntheticFolders.inputs(data, out, "all").withResume(true),
                 SyntheticFolders.small(4, 3).maxSkippedSteps(3).finalValidation(false), TrainingListener.NONE);
         assertThat(resumed.stopReason()).isEqualTo("completed");
         assertThat(resumed.epochsRun()).isEqualTo(2);
@@ -110,7 +110,8 @@ class DivergenceTest {
             }
 
             @Override
-            public void epochEnded(EpochRecord record, int epochs, double etaSeconds) {
+            public void epochEnded(EpochSummary summary, java.util.List<String> classes, int epochs, double etaSeconds) {
+                EpochRecord record = (EpochRecord) summary;
                 if (ended != null) {
                     ended.accept(record);
                 }

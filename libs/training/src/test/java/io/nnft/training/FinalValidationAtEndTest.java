@@ -43,7 +43,7 @@ class FinalValidationAtEndTest {
                 + c2 + "\", \"" + d + "\"]}]");
         Path out = tmp.resolve("model");
         List<String> messages = new ArrayList<>();
-        TrainingResult r = Trainer.train(SyntheticFolders.inputs(data, out, "0"), SyntheticFolders.small(2, 6),
+        TrainingResult<EpochRecord> r = Trainer.train(SyntheticFolders.inputs(data, out, "0"), SyntheticFolders.small(2, 6),
                 new TrainingListener() {
                     @Override
                     public void message(String text) {
@@ -67,7 +67,7 @@ class FinalValidationAtEndTest {
         Path data = SyntheticFolders.write(tmp.resolve("pre"), SyntheticTask.A, 3, 1, SyntheticFolders.SLIM);
         Path out = tmp.resolve("model");
         List<String> messages = new ArrayList<>();
-        TrainingResult r = Trainer.train(SyntheticFolders.inputs(data, out, "all"), SyntheticFolders.small(1, 2),
+        TrainingResult<EpochRecord> r = Trainer.train(SyntheticFolders.inputs(data, out, "all"), SyntheticFolders.small(1, 2),
                 new TrainingListener() {
                     @Override
                     public void message(String text) {

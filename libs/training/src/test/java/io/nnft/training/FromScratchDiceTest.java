@@ -24,14 +24,15 @@ class FromScratchDiceTest {
         Path data = tmp.resolve("pre");
         SyntheticDatasetWriter.writePreprocessed(data, SyntheticTask.A, SyntheticDatasetWriter.cases(g, 20),
                 new int[] {16, 16, 16}, new int[] {16, 32, 64}, 2);
-        TrainingResult r = Trainer.train(TrainingInputs.of(data, data.resolve("nnUNetPlans.json"), "3d_fullres", "0",
+        TrainingResult<EpochRecord> r = Trainer.train(TrainingInputs.of(data, data.resolve("nnUNetPlans.json"), "3d_fullres", "0",
                         tmp.resolve("model")),
                 new TrainingSettings().epochs(160).iterationsPerEpoch(20).validationIterations(5).seed(1L)
                         .deterministic(true).dataThreads(1), new TrainingListener() {
                     private boolean reached;
 
                     @Override
-                    public void epochEnded(EpochRecord rec, int epochs, double eta) {
+                    public void epochEnded(EpochSummary summary, java.util.List<String> classes, int epochs, double eta) {
+                        EpochRecord rec = (EpochRecord) summary;
                         reached |= rec.emaPseudoDice() > 0.8;
                         System.out.printf("epoch %d: EMA %.4f%n", rec.epoch(), rec.emaPseudoDice());
                     }

@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.within;
 /**
  * SIGKILL a training JVM while it writes a checkpoint, resume it in a second JVM and SIGKILL that one after
  * epoch 3, then resume to the end: every epoch has the losses of an uninterrupted run (deterministic mode,
- * same thread count). The kill moments are pinned by {@link KillTestHooks}; the CLI-level proof is
+ * same thread count). The kill moments are pinned by {@link PausingCheckpointWriter}; the CLI-level proof is
  * cli's TrainKillResumeTest.
  */
 class KillAndResumeTest {
@@ -30,13 +30,13 @@ class KillAndResumeTest {
         return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "-Dai.djl.pytorch.num_threads=1",
                 "-Dai.djl.pytorch.num_interop_threads=1", "-Dai.djl.offline=true", "-Djava.awt.headless=true",
-                "-D" + hook, TrainingProcess.class.getName(), data.toString(), out.toString(), resume ? "resume" : "fresh")
+                TrainingProcess.class.getName(), data.toString(), out.toString(), resume ? "resume" : "fresh", hook)
                 .redirectErrorStream(true).redirectOutput(tmp.resolve(log).toFile()).start();
     }
 
     private static void killAtHook(Process p, Path log) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (!Files.readString(log).contains(KillTestHooks.MARKER)) {
+        while (!Files.readString(log).contains(PausingCheckpointWriter.MARKER)) {
             assertThat(p.isAlive()).as(Files.readString(log)).isTrue();
             assertThat(System.nanoTime()).as("kill point not reached in time").isLessThan(deadline);
             Thread.sleep(10);
@@ -50,19 +50,19 @@ class KillAndResumeTest {
         Path data = SyntheticFolders.write(tmp.resolve("pre"), SyntheticTask.A, 3, 5, SyntheticFolders.SLIM);
         Path out = tmp.resolve("killed");
 
-        killAtHook(child(tmp, data, out, false, KillTestHooks.PAUSE_BEFORE_CHECKPOINT_MOVE + "=2", "first.log"),
+        killAtHook(child(tmp, data, out, false, "tear=2", "first.log"),
                 tmp.resolve("first.log"));
         try (Stream<Path> s = Files.list(out.resolve("fold_all"))) {
             assertThat(s.map(p -> p.getFileName().toString())).anyMatch(n -> n.endsWith(".tmp"));
         }
-        killAtHook(child(tmp, data, out, true, KillTestHooks.PAUSE_AFTER_EPOCHS + "=3", "second.log"),
+        killAtHook(child(tmp, data, out, true, "after=3", "second.log"),
                 tmp.resolve("second.log"));
         assertThat(Files.readString(tmp.resolve("second.log"))).doesNotContain("Exception");
         assertThat(out.resolve("fold_all/checkpoint_final.pth")).doesNotExist();
 
-        TrainingResult resumed = Trainer.train(SyntheticFolders.inputs(data, out, "all").withResume(true), settings(),
+        TrainingResult<EpochRecord> resumed = Trainer.train(SyntheticFolders.inputs(data, out, "all").withResume(true), settings(),
                 TrainingListener.NONE);
-        TrainingResult straight = Trainer.train(SyntheticFolders.inputs(data, tmp.resolve("straight"), "all"), settings(),
+        TrainingResult<EpochRecord> straight = Trainer.train(SyntheticFolders.inputs(data, tmp.resolve("straight"), "all"), settings(),
                 TrainingListener.NONE);
         List<EpochRecord> a = straight.log();
         List<EpochRecord> b = resumed.log();

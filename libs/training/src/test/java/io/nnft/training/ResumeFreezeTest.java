@@ -23,7 +23,7 @@ class ResumeFreezeTest {
     @TempDir
     static Path tmp;
     static Path data;
-    static TrainingResult uninterrupted;
+    static TrainingResult<EpochRecord> uninterrupted;
 
     static TrainingSettings settings() {
         return SyntheticFolders.small(4, 3);
@@ -39,7 +39,7 @@ class ResumeFreezeTest {
     @Test
     void resumeAfterEpochTwoGivesTheSameLossesAsNotStopping() throws Exception {
         Path out = tmp.resolve("interrupted");
-        TrainingResult first = Trainer.train(SyntheticFolders.inputs(data, out, "all"), settings(), new TrainingListener() {
+        TrainingResult<EpochRecord> first = Trainer.train(SyntheticFolders.inputs(data, out, "all"), settings(), new TrainingListener() {
             int epoch;
 
             @Override
@@ -54,7 +54,7 @@ class ResumeFreezeTest {
         });
         assertThat(first.stopReason()).isEqualTo("cancelled");
         assertThat(NnUNetCheckpoint.read(out.resolve("fold_all/checkpoint_latest.pth")).currentEpoch()).isEqualTo(2);
-        TrainingResult resumed = Trainer.train(SyntheticFolders.inputs(data, out, "all").withResume(true), settings(),
+        TrainingResult<EpochRecord> resumed = Trainer.train(SyntheticFolders.inputs(data, out, "all").withResume(true), settings(),
                 TrainingListener.NONE);
         assertThat(resumed.log()).hasSize(4);
         assertThat(resumed.epochsRun()).isEqualTo(2);
@@ -86,7 +86,8 @@ class ResumeFreezeTest {
                     }
 
                     @Override
-                    public void epochEnded(EpochRecord r, int epochs, double eta) {
+                    public void epochEnded(EpochSummary summary, java.util.List<String> classes, int epochs, double eta) {
+                        EpochRecord r = (EpochRecord) summary;
                         try {
                             if (r.epoch() < 2) {
                                 afterEpoch.add(new LinkedHashMap<>(NnUNetCheckpoint.read(

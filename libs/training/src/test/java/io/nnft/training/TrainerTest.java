@@ -31,7 +31,7 @@ class TrainerTest {
                 reports.add(rows.size());
             }
         };
-        TrainingResult r = Trainer.train(SyntheticFolders.inputs(data, out, "all"),
+        TrainingResult<EpochRecord> r = Trainer.train(SyntheticFolders.inputs(data, out, "all"),
                 SyntheticFolders.small(4, 12).initialLr(0.02), l);
         assertThat(r.stopReason()).isEqualTo("completed");
         assertThat(r.log()).hasSize(4);
@@ -69,7 +69,7 @@ class TrainerTest {
         Path data = SyntheticFolders.write(tmp.resolve("pre"), SyntheticTask.A, 3, 2, SyntheticFolders.SLIM);
         Path out = tmp.resolve("model");
         // LR 1e-7: the network does not move, the EMA plateaus; min delta 0.01 can never be met after epoch 0
-        TrainingResult r = Trainer.train(SyntheticFolders.inputs(data, out, "all"),
+        TrainingResult<EpochRecord> r = Trainer.train(SyntheticFolders.inputs(data, out, "all"),
                 SyntheticFolders.small(20, 2).initialLr(1e-7).patience(3).minDelta(0.01), TrainingListener.NONE);
         assertThat(r.stopReason()).isEqualTo("early_stopping");
         assertThat(r.log()).hasSize(4);

@@ -3,12 +3,16 @@ package io.nnft.trainer.worker;
 import ai.djl.engine.Engine;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nnft.network.Networks;
-import io.nnft.training.EpochRecord;
+import io.nnft.classification.ClassificationTask;
+import io.nnft.training.CheckpointWriter;
+import io.nnft.training.EpochSummary;
+import io.nnft.training.SegmentationTask;
 import io.nnft.training.StepDecorator;
 import io.nnft.training.Trainer;
 import io.nnft.training.TrainingDivergedException;
 import io.nnft.training.TrainingListener;
 import io.nnft.training.TrainingResult;
+import io.nnft.training.TrainingTask;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -17,6 +21,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * One training attempt in its own JVM: {@code java -cp ... io.nnft.trainer.worker.TrainingWorker spec.json}.
@@ -99,11 +104,10 @@ public final class TrainingWorker {
             return 3;
         }
         Path cancel = spec.cancelFile() == null ? null : Path.of(spec.cancelFile());
-        if (spec.trainsClassifier()) {
-            return ClassificationWork.run(spec, device.device(), line -> emit(out, line), cancel, faults);
-        }
-        try {
-            TrainingResult r = Trainer.train(spec.inputs(), spec.trainingSettings(), new TrainingListener() {
+        try (TrainingTask<?> task = spec.trainsClassifier()
+                ? ClassificationTask.open(spec.classificationInputs(), spec.classificationSettings())
+                : SegmentationTask.open(spec.inputs(), spec.trainingSettings())) {
+            TrainingResult<?> r = Trainer.train(task, new TrainingListener() {
                 @Override
                 public void message(String text) {
                     ObjectNode m = WorkerLine.of(WorkerLine.MESSAGE);
@@ -112,11 +116,11 @@ public final class TrainingWorker {
                 }
 
                 @Override
-                public void epochEnded(EpochRecord record, int epochs, double etaSeconds) {
+                public void epochEnded(EpochSummary record, List<String> classNames, int epochs, double etaSeconds) {
                     ObjectNode e = WorkerLine.of(WorkerLine.EPOCH);
                     e.put("epoch", record.epoch());
                     e.put("epochs", epochs);
-                    e.set("metrics", WorkerLine.metrics(EpochMetrics.of(record)));
+                    e.set("metrics", WorkerLine.metrics(record.metrics(classNames)));
                     e.put("etaSeconds", Math.max(0, etaSeconds));
                     emit(out, e);
                 }
@@ -125,31 +129,14 @@ public final class TrainingWorker {
                 public boolean cancelRequested() {
                     return cancel != null && Files.exists(cancel);
                 }
-            }, faults);
-            ObjectNode res = WorkerLine.of(WorkerLine.RESULT);
-            res.put("stopReason", r.stopReason());
-            res.put("epochsRun", r.epochsRun());
-            res.put("lastEpoch", r.lastEpoch());
-            if (!Double.isNaN(r.bestEma())) {
-                res.put("bestEma", r.bestEma());
-            }
-            res.put("bestEpoch", r.bestEpoch());
-            if (r.finalValidationDice() != null && !r.finalValidationDice().isNaN()) {
-                // nnU-Net's final validation (whole cases, foreground mean Dice); absent when it was skipped
-                res.put("finalValidationDice", r.finalValidationDice());
-            }
-            res.put("device", device.device());
-            if (!r.log().isEmpty()) {
-                EpochRecord last = r.log().get(r.log().size() - 1);
-                res.set("finalMetrics", WorkerLine.metrics(EpochMetrics.of(last)));
-            }
-            emit(out, res);
+            }, faults, CheckpointWriter.ATOMIC);
+            emit(out, result(r, device.device()));
             return 0;
         } catch (TrainingDivergedException e) {
             emit(out, diverged(e));
             return 2;
         } catch (IllegalArgumentException e) {
-            // Bad inputs (plans, dataset, splits, pretrained weights): the same attempt would fail again.
+            // Bad inputs (plans, dataset, labels, splits, pretrained weights): the same attempt would fail again.
             emit(out, error(e.getMessage(), false));
             e.printStackTrace();
             return 2;
@@ -158,6 +145,37 @@ public final class TrainingWorker {
             e.printStackTrace();
             return 2;
         }
+    }
+
+    /**
+     * The {@code result} line: how it stopped, the monitored metric ({@code metric}, {@code bestMetric},
+     * {@code bestEpoch}; segmentation's also as {@code bestEma}), the final validation Dice when it ran, the class
+     * names and the last epoch's metrics.
+     */
+    static ObjectNode result(TrainingResult<?> r, String device) {
+        ObjectNode res = WorkerLine.of(WorkerLine.RESULT);
+        res.put("stopReason", r.stopReason());
+        res.put("epochsRun", r.epochsRun());
+        res.put("lastEpoch", r.lastEpoch());
+        res.put("metric", r.metric());
+        if (!Double.isNaN(r.best())) {
+            res.put("bestMetric", r.best());
+            if (r.metric().equals("ema_pseudo_dice")) {
+                res.put("bestEma", r.best());
+            }
+        }
+        res.put("bestEpoch", r.bestEpoch());
+        if (r.finalValidationDice() != null && !r.finalValidationDice().isNaN()) {
+            // nnU-Net's final validation (whole cases, foreground mean Dice); absent when it was skipped
+            res.put("finalValidationDice", r.finalValidationDice());
+        }
+        r.classNames().forEach(res.putArray("classes")::add);
+        res.put("device", device);
+        if (!r.log().isEmpty()) {
+            EpochSummary last = r.log().get(r.log().size() - 1);
+            res.set("finalMetrics", WorkerLine.metrics(last.metrics(r.classNames())));
+        }
+        return res;
     }
 
     /**
