@@ -5,6 +5,7 @@ import io.nnft.checkpoint.pickle.AllowListUnpickler;
 import io.nnft.checkpoint.pickle.PickleRefusedException;
 import io.nnft.checkpoint.pickle.PyOrderedDict;
 import io.nnft.checkpoint.pickle.StorageSource;
+import io.nnft.imageio.FuzzFiles;
 import io.nnft.imageio.NdArray;
 import java.io.IOException;
 import java.io.InputStream;

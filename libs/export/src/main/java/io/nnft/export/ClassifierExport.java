@@ -7,7 +7,7 @@ import io.nnft.checkpoint.NnUNetCheckpoint;
 import io.nnft.checkpoint.SafeTensors;
 import io.nnft.checkpoint.StateDictFile;
 import io.nnft.imageio.NdArray;
-import io.nnft.planning.PythonJson;
+import io.nnft.pycompat.PythonJson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,7 +3,7 @@ package io.nnft.export;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nnft.checkpoint.NnUNetCheckpoint;
 import io.nnft.checkpoint.PyValues;
-import io.nnft.planning.PythonJson;
+import io.nnft.pycompat.PythonJson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -7,7 +7,8 @@ import java.nio.file.Path;
 
 /**
  * One scratch file per fuzz target: the readers take paths, and rewriting one small file per input is
- * far cheaper than a fresh temp file per execution (millions of them).
+ * far cheaper than a fresh temp file per execution (millions of them). Shared with the other fuzzed
+ * modules through imageio's test-jar.
  */
 public final class FuzzFiles {
     private FuzzFiles() {

@@ -1,11 +1,14 @@
 package io.nnft.planning;
 
+import io.nnft.pycompat.LegacyRandomState;
+
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * nnU-Net's {@code analyze_case}: crop to nonzero, keep the foreground voxels (segmentation > 0 inside
- * the crop) per channel, and note where each channel's samples start in the seeded generator.
+ * nnU-Net's {@code analyze_case}: crop to the nonzero bounding box, keep the foreground voxels
+ * (segmentation > 0 inside the crop) per channel, and note where each channel's samples start in the
+ * seeded generator.
  */
 public final class CaseAnalyzer {
     /** nnU-Net seeds every case's sampler with 1234. */
@@ -15,7 +18,7 @@ public final class CaseAnalyzer {
     }
 
     public static CaseFingerprint analyze(CaseData c, int numSamples) {
-        int[] box = CropToNonzero.bbox(c);
+        int[] box = NonzeroBoundingBox.of(c);
         int[] shape = c.shape();
         int[] after = {box[1] - box[0], box[3] - box[2], box[5] - box[4]};
         double relative = ((double) ((long) after[0] * after[1] * after[2]))

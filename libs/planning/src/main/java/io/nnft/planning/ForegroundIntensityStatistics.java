@@ -1,5 +1,7 @@
 package io.nnft.planning;
 
+import io.nnft.pycompat.LegacyRandomState;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -2,6 +2,7 @@ package io.nnft.planning;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nnft.pycompat.PythonJson;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

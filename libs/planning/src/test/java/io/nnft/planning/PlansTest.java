@@ -93,16 +93,4 @@ class PlansTest {
         assertThatThrownBy(() -> Plans.read(Fixtures.path("plans/e_tiny_iso/nnUNetPlans.json"))
                 .foregroundIntensityProperties(3)).hasMessageContaining("channel 3");
     }
-
-    @Test
-    void pythonFloatRepr() {
-        assertThat(PythonJson.pythonFloat(1e-5)).isEqualTo("1e-05");
-        assertThat(PythonJson.pythonFloat(320.0)).isEqualTo("320.0");
-        assertThat(PythonJson.pythonFloat(0.0001)).isEqualTo("0.0001");
-        assertThat(PythonJson.pythonFloat(1e16)).isEqualTo("1e+16");
-        assertThat(PythonJson.pythonFloat(1e15)).isEqualTo("1000000000000000.0");
-        assertThat(PythonJson.pythonFloat(3.5999999046325684)).isEqualTo("3.5999999046325684");
-        assertThat(PythonJson.pythonFloat(-2.5e-7)).isEqualTo("-2.5e-07");
-        assertThat(PythonJson.pythonFloat(2e-323)).isEqualTo("2e-323");
-    }
 }

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nnft.inference.LabelOrRegion;
-import io.nnft.planning.PythonJson;
+import io.nnft.pycompat.PythonJson;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -3,7 +3,8 @@ package io.nnft.preprocessing.cropping;
 /**
  * nnU-Net's crop_to_nonzero: crops all channels (and the label map) to the box of the nonzero mask
  * and marks background outside the mask with -1 in the label map. Without a label map the result
- * map is 0 inside the mask and -1 outside (the inference path).
+ * map is 0 inside the mask and -1 outside (the inference path). The fingerprint needs only the box:
+ * planning's {@code NonzeroBoundingBox}.
  */
 public final class CropToNonzero {
     /** nnU-Net's nonzero_label. */

@@ -1,6 +1,6 @@
 package io.nnft.preprocessing.sampling;
 
-import io.nnft.planning.LegacyRandomState;
+import io.nnft.pycompat.LegacyRandomState;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -2,7 +2,7 @@ package io.nnft.training.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.nnft.planning.LegacyRandomState;
+import io.nnft.pycompat.LegacyRandomState;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.nnft.planning;
+package io.nnft.pycompat;
 
 /**
  * The draws of numpy's legacy {@code np.random.RandomState(seed)} that nnU-Net relies on: MT19937 seeded

@@ -1,4 +1,4 @@
-package io.nnft.planning;
+package io.nnft.pycompat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 

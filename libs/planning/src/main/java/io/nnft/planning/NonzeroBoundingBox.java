@@ -1,16 +1,17 @@
 package io.nnft.planning;
 
 /**
- * nnU-Net's crop_to_nonzero as the fingerprint sees it: the bounding box of voxels that are nonzero in
- * any channel (the whole image when there is none). nnU-Net fills holes in that mask first; holes lie
- * inside the box, so the box is the same.
+ * The bounding box of the voxels that are nonzero in any channel (the whole image when there is none):
+ * all the fingerprint needs of nnU-Net's crop_to_nonzero, the box it crops to. nnU-Net fills holes in
+ * that mask first; holes lie inside the box, so the box is the same. The crop itself (data, label map,
+ * -1 outside the mask) is preprocessing's {@code CropToNonzero}.
  */
-public final class CropToNonzero {
-    private CropToNonzero() {
+public final class NonzeroBoundingBox {
+    private NonzeroBoundingBox() {
     }
 
     /** {@code [zmin, zmax), [ymin, ymax), [xmin, xmax)} as {lo0, hi0, lo1, hi1, lo2, hi2}. */
-    public static int[] bbox(CaseData c) {
+    public static int[] of(CaseData c) {
         int[] s = c.shape();
         if (s.length != 3) {
             throw new PlansException("case " + c.id() + ": expected a 3-d image (z, y, x), found shape "
