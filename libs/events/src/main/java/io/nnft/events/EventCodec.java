@@ -123,14 +123,16 @@ public final class EventCodec {
             JsonNode dataJobId = data.get("jobId");
             JsonNode subject = ce.get("subject");
             if (subject != null && dataJobId != null && !subject.equals(dataJobId)) {
-                problems.add(new Problem("/subject", "the same job id as /data/jobId " + dataJobId, SchemaProblems.render(subject)));
+                problems.add(new Problem("/subject", "the same job id as /data/jobId " + dataJobId,
+                        SchemaProblems.render(subject)));
             }
             if (subject == null && dataJobId != null) {
                 problems.add(new Problem("/subject", "the job id " + dataJobId + " (as in /data/jobId)", "nothing"));
             }
         }
         if (!problems.isEmpty()) {
-            throw new InvalidEventException("invalid " + (typeText == null ? "CloudEvent" : typeText), problems, jobId, typeText);
+            throw new InvalidEventException("invalid " + (typeText == null ? "CloudEvent" : typeText), problems, jobId,
+                    typeText);
         }
         NnftEvent event = bind(data, type.get(), "/data", jobId);
         List<Problem> ruleProblems = ruleProblems(event, "/data");
@@ -167,7 +169,8 @@ public final class EventCodec {
     /** As {@link #decodeData(byte[], Class)} for an already parsed body. */
     public static <T extends NnftEvent> T decodeData(JsonNode data, Class<T> expected) {
         EventType type = EventType.of(expected);
-        String jobId = data == null ? null : readableJobId(data.path("jobId").isTextual() ? data.get("jobId").asText() : null);
+        String jobId = data == null ? null
+                : readableJobId(data.path("jobId").isTextual() ? data.get("jobId").asText() : null);
         if (data == null || !data.isObject()) {
             throw new InvalidEventException("invalid " + type.eventName(), List.of(new Problem("", "a JSON object",
                     SchemaProblems.render(data))), null, type.cloudEventType());
@@ -320,6 +323,7 @@ public final class EventCodec {
     /** The first bytes, printable characters only, so a log line stays one line. */
     private static String preview(byte[] bytes) {
         String s = new String(bytes, 0, Math.min(bytes.length, 60), StandardCharsets.UTF_8);
-        return "'" + s.replaceAll("[^\\x20-\\x7E]", "?") + (bytes.length > 60 ? "...'" : "'") + " (" + bytes.length + " bytes)";
+        return "'" + s.replaceAll("[^\\x20-\\x7E]", "?") + (bytes.length > 60 ? "...'" : "'")
+                + " (" + bytes.length + " bytes)";
     }
 }

@@ -93,8 +93,9 @@ final class SchemaProblems {
             return "nothing";
         }
         // the validator hands numbers over as BigDecimal; like JSON Schema, 9 and 9.0 are integers
-        String kind = node.isTextual() ? "string" : node.isNumber() && isIntegral(node) ? "integer" : node.isNumber() ? "number"
-                : node.isBoolean() ? "boolean" : node.isNull() ? "null" : node.isArray() ? "array" : "object";
+        String kind = node.isTextual() ? "string" : node.isNumber() && isIntegral(node) ? "integer"
+                : node.isNumber() ? "number" : node.isBoolean() ? "boolean" : node.isNull() ? "null"
+                : node.isArray() ? "array" : "object";
         String text = node.isFloatingPointNumber() ? plain(node) : node.toString();
         if (text.length() > MAX_FOUND) {
             text = text.substring(0, MAX_FOUND) + "...";
@@ -152,6 +153,7 @@ final class SchemaProblems {
     /** Validator messages start with the instance path, which {@code where} already says. */
     private static String stripPath(String message) {
         int colon = message.indexOf(": ");
-        return colon >= 0 && message.startsWith("/") || colon >= 0 && message.startsWith("$") ? message.substring(colon + 2) : message;
+        return colon >= 0 && message.startsWith("/") || colon >= 0 && message.startsWith("$")
+                ? message.substring(colon + 2) : message;
     }
 }

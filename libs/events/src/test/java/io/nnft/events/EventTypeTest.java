@@ -11,7 +11,8 @@ class EventTypeTest {
     void topicsTypesAndSchemas() {
         assertThat(EventType.FINE_TUNE_REQUESTED.topic()).isEqualTo("nnft.fine-tune-requested");
         assertThat(EventType.FINE_TUNE_REQUESTED.cloudEventType()).isEqualTo("nnft.FineTuneRequested.v1");
-        assertThat(EventType.FINE_TUNE_REQUESTED.schemaResource()).isEqualTo("nnft/schemas/FineTuneRequested.v1.schema.json");
+        assertThat(EventType.FINE_TUNE_REQUESTED.schemaResource())
+                .isEqualTo("nnft/schemas/FineTuneRequested.v1.schema.json");
         assertThat(EventType.topics()).containsExactly("nnft.fine-tune-requested", "nnft.plans-ready",
                 "nnft.preprocessing-completed", "nnft.training-started", "nnft.training-progress",
                 "nnft.training-completed", "nnft.encoder-exported",

@@ -27,7 +27,8 @@ final class Examples {
 
     static List<Example> all() {
         try {
-            Path dir = Path.of(Examples.class.getClassLoader().getResource(EventType.SCHEMA_RESOURCE_BASE + "examples").toURI());
+            Path dir = Path.of(
+                    Examples.class.getClassLoader().getResource(EventType.SCHEMA_RESOURCE_BASE + "examples").toURI());
             List<Example> out = new ArrayList<>();
             try (Stream<Path> files = Files.list(dir)) {
                 for (Path f : files.sorted().toList()) {

@@ -22,7 +22,8 @@ class FineTuneRequestedDefaultsTest {
             if (pointer.startsWith("/classification") || pointer.startsWith("/earlyStopping")) {
                 assertThat(json.at(pointer).isMissingNode()).as("%s stays absent for segmentation", pointer).isTrue();
             } else {
-                assertThat(Examples.sameJson(json.at(pointer), value)).as("%s: %s vs schema %s", pointer, json.at(pointer), value).isTrue();
+                assertThat(Examples.sameJson(json.at(pointer), value))
+                        .as("%s: %s vs schema %s", pointer, json.at(pointer), value).isTrue();
             }
         });
         assertThat(filled.budget()).isEqualTo(new FineTuneRequested.Budget(1000, 250, 50, 1));
@@ -42,8 +43,10 @@ class FineTuneRequestedDefaultsTest {
         FineTuneRequested filled = request.withDefaults();
         JsonNode json = EventJson.mapper().valueToTree(filled);
         schemaDefaults().forEach((pointer, value) -> {
-            if (!pointer.equals("/optimizer/initialLr") && !pointer.equals("/optimizer/momentum") && !pointer.equals("/task")) {
-                assertThat(Examples.sameJson(json.at(pointer), value)).as("%s: %s vs schema %s", pointer, json.at(pointer), value).isTrue();
+            if (!pointer.equals("/optimizer/initialLr") && !pointer.equals("/optimizer/momentum")
+                    && !pointer.equals("/task")) {
+                assertThat(Examples.sameJson(json.at(pointer), value))
+                        .as("%s: %s vs schema %s", pointer, json.at(pointer), value).isTrue();
             }
         });
         assertThat(filled.optimizer().initialLr()).isEqualTo(1e-3);
@@ -54,14 +57,16 @@ class FineTuneRequestedDefaultsTest {
         assertThat(sgd.optimizer().momentum()).isEqualTo(0.99);
         assertThat(sgd.optimizer().initialLr()).isEqualTo(1e-2);
         assertThat(filled.earlyStopping())
-                .isEqualTo(new FineTuneRequested.EarlyStopping(FineTuneRequested.EarlyStopping.Metric.BALANCED_ACCURACY, 5, 0.0));
+                .isEqualTo(new FineTuneRequested.EarlyStopping(
+                        FineTuneRequested.EarlyStopping.Metric.BALANCED_ACCURACY, 5, 0.0));
         assertThat(filled.classification().head().skips()).isEmpty();
         assertThat(EventSchemas.get().validate(EventType.FINE_TUNE_REQUESTED, json)).isEmpty();
     }
 
     @Test
     void givenValuesAreKept() {
-        FineTuneRequested example = EventCodec.decodeData(Examples.of(EventType.FINE_TUNE_REQUESTED), FineTuneRequested.class);
+        FineTuneRequested example =
+                EventCodec.decodeData(Examples.of(EventType.FINE_TUNE_REQUESTED), FineTuneRequested.class);
         FineTuneRequested filled = example.withDefaults();
         assertThat(filled.budget().epochs()).isEqualTo(300);
         assertThat(filled.optimizer().encoderLrFactor()).isEqualTo(0.1);

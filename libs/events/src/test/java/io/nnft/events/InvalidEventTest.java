@@ -17,7 +17,8 @@ class InvalidEventTest {
 
     /** A valid FineTuneRequested CloudEvent from the example, mutated. */
     private byte[] requestEvent(Consumer<ObjectNode> mutateCloudEvent) {
-        FineTuneRequested request = EventCodec.decodeData(Examples.of(EventType.FINE_TUNE_REQUESTED), FineTuneRequested.class);
+        FineTuneRequested request =
+                EventCodec.decodeData(Examples.of(EventType.FINE_TUNE_REQUESTED), FineTuneRequested.class);
         ObjectNode ce = (ObjectNode) Examples.tree(codec.encode(request));
         mutateCloudEvent.accept(ce);
         return ce.toString().getBytes(StandardCharsets.UTF_8);
@@ -73,7 +74,8 @@ class InvalidEventTest {
 
     @Test
     void wrongType() {
-        InvalidEventException e = decodeFails(requestEvent(ce -> ((ObjectNode) data(ce).get("budget")).put("epochs", "many")));
+        InvalidEventException e =
+                decodeFails(requestEvent(ce -> ((ObjectNode) data(ce).get("budget")).put("epochs", "many")));
         assertThat(e.problems()).containsExactly(new Problem("/data/budget/epochs", "type integer", "string \"many\""));
     }
 
@@ -114,7 +116,8 @@ class InvalidEventTest {
     void crossFieldRules() {
         InvalidEventException e = decodeFails(requestEvent(ce -> data(ce).set("freeze",
                 Examples.tree("{\"policy\":\"prefixes\"}".getBytes(StandardCharsets.UTF_8)))));
-        assertThat(e.problems()).containsExactly(new Problem("/data/freeze/prefixes", "required property 'prefixes'", "nothing"));
+        assertThat(e.problems())
+                .containsExactly(new Problem("/data/freeze/prefixes", "required property 'prefixes'", "nothing"));
 
         e = decodeFails(requestEvent(ce -> data(ce).set("earlyStopping",
                 Examples.tree("{\"metric\":\"auc\",\"patience\":3}".getBytes(StandardCharsets.UTF_8)))));
@@ -153,11 +156,13 @@ class InvalidEventTest {
     void datacontenttypeMayBeAbsentButNotOtherThanJson() {
         // CloudEvents 1.0: absent means application/json
         assertThat(codec.decode(requestEvent(ce -> ce.remove("datacontenttype"))).jobId()).isEqualTo("heart-ft-001");
-        for (String json : new String[] {"application/json", "application/json; charset=utf-8", "application/vnd.nnft+json"}) {
+        for (String json : new String[] {"application/json", "application/json; charset=utf-8",
+                "application/vnd.nnft+json"}) {
             assertThat(codec.decode(requestEvent(ce -> ce.put("datacontenttype", json))).jobId()).as(json)
                     .isEqualTo("heart-ft-001");
         }
-        for (String other : new String[] {"text/plain", "application/xml", "application/jsonl", "application/json-seq", ""}) {
+        for (String other : new String[] {"text/plain", "application/xml", "application/jsonl", "application/json-seq",
+                ""}) {
             InvalidEventException e = decodeFails(requestEvent(ce -> ce.put("datacontenttype", other)));
             assertThat(e.problems()).as(other).extracting(Problem::where).containsExactly("/datacontenttype");
         }

@@ -17,9 +17,13 @@ class NumericBoundsTest {
 
     private final EventCodec codec = EventCodec.forProducer("test");
 
-    /** The example request's CloudEvent with {@code field} (a JSON pointer into data) set to the raw JSON {@code value}. */
+    /**
+     * The example request's CloudEvent with {@code field} (a JSON pointer into data) set to the raw JSON
+     * {@code value}.
+     */
     private byte[] requestWith(String field, String value) {
-        FineTuneRequested request = EventCodec.decodeData(Examples.of(EventType.FINE_TUNE_REQUESTED), FineTuneRequested.class);
+        FineTuneRequested request =
+                EventCodec.decodeData(Examples.of(EventType.FINE_TUNE_REQUESTED), FineTuneRequested.class);
         ObjectNode ce = (ObjectNode) Examples.tree(codec.encode(request));
         int cut = field.lastIndexOf('/');
         ((ObjectNode) ce.get("data").at(field.substring(0, cut))).put(field.substring(cut + 1), PLACEHOLDER);
@@ -88,7 +92,8 @@ class NumericBoundsTest {
     @Test
     void aValueTheSchemaAllowsButTheRecordCannotHoldNamesItsField() {
         // TrainingProgress.epoch has no maximum in the schema; the record holds an Integer
-        byte[] bytes = codec.encode(EventCodec.decodeData(Examples.of(EventType.TRAINING_PROGRESS), TrainingProgress.class));
+        byte[] bytes =
+                codec.encode(EventCodec.decodeData(Examples.of(EventType.TRAINING_PROGRESS), TrainingProgress.class));
         String json = new String(bytes, StandardCharsets.UTF_8).replace("\"epoch\":41", "\"epoch\":1e12");
         InvalidEventException e = refused(json.getBytes(StandardCharsets.UTF_8));
         assertThat(e.problems()).hasSize(1);

@@ -37,7 +37,8 @@ class SchemaFilesTest {
     @EnumSource(EventType.class)
     void readmeListsTopicTypeAndEveryField(EventType type) throws IOException {
         String readme;
-        try (InputStream in = getClass().getClassLoader().getResourceAsStream(EventType.SCHEMA_RESOURCE_BASE + "README.md")) {
+        try (InputStream in =
+                getClass().getClassLoader().getResourceAsStream(EventType.SCHEMA_RESOURCE_BASE + "README.md")) {
             assertThat(in).as("README.md packaged with the schemas").isNotNull();
             readme = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
