@@ -14,18 +14,18 @@ import java.time.Instant;
  */
 public record Decoded(String id, String source, EventType type, String subject, Instant time, NnftEvent event) {
 
-  public String jobId() {
-    return event.jobId();
-  }
-
-  /** The event as {@code expected}, or an {@link InvalidEventException} naming both types. */
-  public <T extends NnftEvent> T as(Class<T> expected) {
-    if (!expected.isInstance(event)) {
-      EventType want = EventType.of(expected);
-      throw new InvalidEventException("unexpected event type", java.util.List.of(
-          new Problem("/type", want.cloudEventType(), type.cloudEventType())), event.jobId() == null
-              || !JobId.isValid(event.jobId()) ? null : event.jobId(), type.cloudEventType());
+    public String jobId() {
+        return event.jobId();
     }
-    return expected.cast(event);
-  }
+
+    /** The event as {@code expected}, or an {@link InvalidEventException} naming both types. */
+    public <T extends NnftEvent> T as(Class<T> expected) {
+        if (!expected.isInstance(event)) {
+            EventType want = EventType.of(expected);
+            throw new InvalidEventException("unexpected event type", java.util.List.of(
+                    new Problem("/type", want.cloudEventType(), type.cloudEventType())), event.jobId() == null
+                            || !JobId.isValid(event.jobId()) ? null : event.jobId(), type.cloudEventType());
+        }
+        return expected.cast(event);
+    }
 }

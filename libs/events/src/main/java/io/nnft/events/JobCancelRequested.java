@@ -7,9 +7,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobCancelRequested(String jobId, String reason, Boolean purge) implements NnftEvent {
 
-  /** {@code purge}, false when absent. */
-  @JsonIgnore
-  public boolean purgeObjects() {
-    return Boolean.TRUE.equals(purge);
-  }
+    /** {@code purge}, false when absent. */
+    @JsonIgnore
+    public boolean purgeObjects() {
+        return Boolean.TRUE.equals(purge);
+    }
 }

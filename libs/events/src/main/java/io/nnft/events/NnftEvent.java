@@ -5,14 +5,14 @@ package io.nnft.events;
  * job, whose id is the Kafka key and the CloudEvent subject.
  */
 public sealed interface NnftEvent
-    permits FineTuneRequested, PlansReady, PreprocessingCompleted, TrainingStarted, TrainingProgress, TrainingCompleted,
-        EncoderExported, JobFailed, JobCancelRequested {
+        permits FineTuneRequested, PlansReady, PreprocessingCompleted, TrainingStarted, TrainingProgress,
+                TrainingCompleted, EncoderExported, JobFailed, JobCancelRequested {
 
-  /** The job; only a {@link FineTuneRequested} that still awaits an assigned id returns null. */
-  String jobId();
+    /** The job; only a {@link FineTuneRequested} that still awaits an assigned id returns null. */
+    String jobId();
 
-  /** The contract this event follows. */
-  default EventType type() {
-    return EventType.of(getClass());
-  }
+    /** The contract this event follows. */
+    default EventType type() {
+        return EventType.of(getClass());
+    }
 }

@@ -10,19 +10,19 @@ import java.util.Objects;
  * @param found what was there instead ({@code nothing} when the field was missing)
  */
 public record Problem(
-    String where,
-    String expected,
-    String found) {
+        String where,
+        String expected,
+        String found) {
 
-  public Problem {
-    Objects.requireNonNull(where, "where");
-    Objects.requireNonNull(expected, "expected");
-    Objects.requireNonNull(found, "found");
-  }
+    public Problem {
+        Objects.requireNonNull(where, "where");
+        Objects.requireNonNull(expected, "expected");
+        Objects.requireNonNull(found, "found");
+    }
 
-  /** {@code where: expected X, found Y} — the form used in exception messages and JobFailed reasons. */
-  @Override
-  public String toString() {
-    return (where.isEmpty() ? "(root)" : where) + ": expected " + expected + ", found " + found;
-  }
+    /** {@code where: expected X, found Y} — the form used in exception messages and JobFailed reasons. */
+    @Override
+    public String toString() {
+        return (where.isEmpty() ? "(root)" : where) + ": expected " + expected + ", found " + found;
+    }
 }

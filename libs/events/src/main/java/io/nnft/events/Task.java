@@ -4,6 +4,6 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 /** What a job trains. */
 public enum Task {
-  @JsonProperty("segmentation") SEGMENTATION,
-  @JsonProperty("classification") CLASSIFICATION
+    @JsonProperty("segmentation") SEGMENTATION,
+    @JsonProperty("classification") CLASSIFICATION
 }

@@ -13,14 +13,14 @@ import java.util.Map;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TrainingProgress(
-    String jobId,
-    Integer epoch,
-    Integer epochs,
-    Map<String, Double> metrics,
-    Double etaSeconds)
-    implements NnftEvent {
+        String jobId,
+        Integer epoch,
+        Integer epochs,
+        Map<String, Double> metrics,
+        Double etaSeconds)
+        implements NnftEvent {
 
-  public TrainingProgress {
-    metrics = Metrics.normalise(metrics);
-  }
+    public TrainingProgress {
+        metrics = Metrics.normalise(metrics);
+    }
 }

@@ -1,4 +1,4 @@
-package io.nnft.planner;
+package io.nnft.planner.messaging;
 
 import io.nnft.events.FineTuneRequested;
 import io.nnft.events.JobFailed;

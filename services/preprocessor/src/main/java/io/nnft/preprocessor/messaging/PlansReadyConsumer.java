@@ -1,4 +1,4 @@
-package io.nnft.preprocessor;
+package io.nnft.preprocessor.messaging;
 
 import io.nnft.events.JobFailed;
 import io.nnft.events.PlansReady;

@@ -1,7 +1,7 @@
-package io.nnft.trainer;
+package io.nnft.trainer.messaging;
 
-import io.nnft.events.JobCancelRequested;
 import io.nnft.events.JobFailed;
+import io.nnft.events.PreprocessingCompleted;
 import io.nnft.services.common.EventIntake;
 import io.nnft.trainer.service.TrainingJobs;
 import io.smallrye.common.annotation.Blocking;
@@ -12,21 +12,21 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
- * What comes in: {@code JobCancelRequested}. The request is recorded in the ledger; the replica training the
- * job stops its worker at the next iteration (at once when it is this one, else at its next lease renewal) and
- * publishes {@code JobFailed} with {@code cancelled: true}.
+ * What comes in: {@code PreprocessingCompleted}. What goes out (later, from the job's worker thread):
+ * {@code TrainingProgress} per epoch, then {@code TrainingCompleted} or {@code JobFailed}. The record is
+ * acknowledged as soon as the job is in the ledger (seconds), never after the hours of training.
  */
 @ApplicationScoped
-public class JobCancelRequestedConsumer {
+public class PreprocessingCompletedConsumer {
     @Inject
     EventIntake intake;
 
     @Inject
     TrainingJobs jobs;
 
-    @Incoming("job-cancel-requested")
+    @Incoming("preprocessing-completed")
     @Blocking
     public CompletionStage<Void> consume(Message<byte[]> message) {
-        return intake.process(message, JobCancelRequested.class, JobFailed.Stage.TRAINING, jobs::cancel);
+        return intake.process(message, PreprocessingCompleted.class, JobFailed.Stage.TRAINING, jobs::submit);
     }
 }

@@ -1,4 +1,4 @@
-package io.nnft.exporter;
+package io.nnft.exporter.messaging;
 
 import io.nnft.events.JobFailed;
 import io.nnft.events.TrainingCompleted;
