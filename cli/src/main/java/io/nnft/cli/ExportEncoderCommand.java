@@ -1,5 +1,6 @@
 package io.nnft.cli;
 
+import io.nnft.checkpoint.ModelFolder;
 import io.nnft.checkpoint.NnUNetCheckpoint;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -72,16 +73,16 @@ public final class ExportEncoderCommand implements Callable<Integer> {
      */
     private ObjectNode classification(NnUNetCheckpoint ckpt) throws IOException {
         boolean classifier = ckpt.canonicalWeights().keySet().stream()
-                .anyMatch(k -> k.startsWith(ClassifierExport.HEAD_PREFIX));
+                .anyMatch(k -> k.startsWith(ModelFolder.HEAD_PREFIX));
         if (!classifier) {
             return null;
         }
         Path parent = checkpoint.toAbsolutePath().getParent();
         Path description = parent == null || parent.getParent() == null ? null
-                : parent.getParent().resolve(ClassifierExport.CLASSIFICATION_JSON);
+                : parent.getParent().resolve(ModelFolder.CLASSIFICATION_JSON);
         if (description == null || !Files.isRegularFile(description)) {
             throw new BadInputException("--checkpoint: a classifier checkpoint (head.* tensors) needs "
-                    + ClassifierExport.CLASSIFICATION_JSON + " of its model folder, found nothing at " + description);
+                    + ModelFolder.CLASSIFICATION_JSON + " of its model folder, found nothing at " + description);
         }
         return (ObjectNode) new ObjectMapper().readTree(description.toFile());
     }

@@ -106,7 +106,7 @@ public final class StateDictKeys {
             }
             for (String f : forms) {
                 out.add(f);
-                if (f.startsWith("encoder.")) {
+                if (f.startsWith(ModelFolder.ENCODER_PREFIX)) {
                     out.add("decoder." + f);
                 }
             }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nnft.checkpoint.ModelFolder;
 import io.nnft.checkpoint.NnUNetCheckpoint;
 import io.nnft.imageio.NdArray;
 import io.nnft.network.PlainConvUNetConfig;
@@ -23,7 +24,6 @@ import java.util.Map;
  */
 public record ClassificationModel(Path folder, ObjectNode json, List<String> classNames, HeadSettings head,
                                   String configuration, int[] patchSize) {
-    public static final String FILE = "classification.json";
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     /** The classification.json written beside plans.json when training starts. */
@@ -48,7 +48,7 @@ public record ClassificationModel(Path folder, ObjectNode json, List<String> cla
         o.put("head_in_features", net.head().inFeatures());
         ObjectNode shapes = o.putObject("head_shapes");
         net.head().shapes().forEach((k, v) -> {
-            ArrayNode a = shapes.putArray(ClassifierNetwork.HEAD_PREFIX + k);
+            ArrayNode a = shapes.putArray(ModelFolder.HEAD_PREFIX + k);
             for (long x : v) {
                 a.add(x);
             }
@@ -58,8 +58,8 @@ public record ClassificationModel(Path folder, ObjectNode json, List<String> cla
         for (int x : patch) {
             ps.add(x);
         }
-        o.put("encoder_key_prefix", ClassifierNetwork.ENCODER_PREFIX);
-        o.put("head_key_prefix", ClassifierNetwork.HEAD_PREFIX);
+        o.put("encoder_key_prefix", ModelFolder.ENCODER_PREFIX);
+        o.put("head_key_prefix", ModelFolder.HEAD_PREFIX);
         o.put("forward", "logits = head(concat(pool(encoder(x)[s]) for s in pooled_stages)); "
                 + "head = [dropout -> fc.I -> relu]... -> fc.last");
         if (labelsFile != null) {
@@ -69,10 +69,10 @@ public record ClassificationModel(Path folder, ObjectNode json, List<String> cla
     }
 
     public static ClassificationModel read(Path folder) throws IOException {
-        Path file = folder.resolve(FILE);
+        Path file = folder.resolve(ModelFolder.CLASSIFICATION_JSON);
         if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("--model " + folder + ": expected a classifier model folder with " + FILE
-                    + ", found none (is it a segmentation model?)");
+            throw new IllegalArgumentException("--model " + folder + ": expected a classifier model folder with "
+                    + ModelFolder.CLASSIFICATION_JSON + ", found none (is it a segmentation model?)");
         }
         for (String f : List.of("plans.json", "dataset.json")) {
             if (!Files.isRegularFile(folder.resolve(f))) {

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nnft.checkpoint.ModelFolder;
 import io.nnft.checkpoint.NnUNetCheckpoint;
 import io.nnft.checkpoint.TrainingLog;
 import io.nnft.checkpoint.pickle.TorchDevice;
@@ -170,8 +171,8 @@ public final class ClassificationTask implements TrainingTask<ClassificationEpoc
 
     @Override
     public void prepare(long seed, TrainingListener listener) throws IOException {
-        AtomicFiles.copy(in.plans(), in.outputDir().resolve("plans.json"));
-        AtomicFiles.copy(datasetJsonFile, in.outputDir().resolve("dataset.json"));
+        AtomicFiles.copy(in.plans(), in.outputDir().resolve(ModelFolder.PLANS_JSON));
+        AtomicFiles.copy(datasetJsonFile, in.outputDir().resolve(ModelFolder.DATASET_JSON));
         listener.message("fold " + in.fold() + ": " + fold.train().size() + " training cases, " + fold.val().size()
                 + " validation cases; classes " + classNames + "; seed " + seed + "; batch " + batchSize + ", patch "
                 + Arrays.toString(patch) + "; " + s.optimizer().name().toLowerCase(Locale.ROOT) + ", lr "
@@ -184,10 +185,10 @@ public final class ClassificationTask implements TrainingTask<ClassificationEpoc
         net = ClassifierNetwork.create(config, s.head(), classNames.size(), manager);
         headJson = ClassificationModel.describe(net, classNames, s.head(), in.configuration(), patch,
                 in.labelsCsv().getFileName().toString()).toPrettyString();
-        Files.writeString(in.outputDir().resolve(ClassificationModel.FILE), headJson);
-        ParamGroup encoderGroup = new ParamGroup("encoder", k -> k.startsWith(ClassifierNetwork.ENCODER_PREFIX),
+        Files.writeString(in.outputDir().resolve(ModelFolder.CLASSIFICATION_JSON), headJson);
+        ParamGroup encoderGroup = new ParamGroup("encoder", k -> k.startsWith(ModelFolder.ENCODER_PREFIX),
                 s.initialLr() * s.encoderLrFactor());
-        ParamGroup headGroup = new ParamGroup("head", k -> !k.startsWith(ClassifierNetwork.ENCODER_PREFIX),
+        ParamGroup headGroup = new ParamGroup("head", k -> !k.startsWith(ModelFolder.ENCODER_PREFIX),
                 s.initialLr() * s.headLrFactor());
         List<ParamGroup> groups = List.of(encoderGroup, headGroup);
         Optimizer optimizer = s.optimizer() == ClassificationSettings.Optimizer.ADAMW

@@ -23,8 +23,6 @@ import java.util.Arrays;
  * Forward: (N, C, spatial…) → (N, classes) logits.
  */
 public final class ClassifierNetwork extends NnBlock {
-    public static final String ENCODER_PREFIX = "encoder.";
-    public static final String HEAD_PREFIX = "head.";
     private final PlainConvUNetConfig config;
     private final PlainConvEncoder encoder;
     private final ClassificationHead head;

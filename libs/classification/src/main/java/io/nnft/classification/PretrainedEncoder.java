@@ -1,5 +1,6 @@
 package io.nnft.classification;
 
+import io.nnft.checkpoint.ModelFolder;
 import io.nnft.checkpoint.NnUNetCheckpoint;
 import io.nnft.imageio.NdArray;
 import io.nnft.network.StateDict;
@@ -26,8 +27,8 @@ public final class PretrainedEncoder {
         Map<String, NdArray> encoder = new LinkedHashMap<>();
         for (Map.Entry<String, NdArray> e : c.networkWeights().entrySet()) {
             String k = StateDict.canonicalKey(e.getKey());
-            if (k.startsWith(ClassifierNetwork.ENCODER_PREFIX)) {
-                encoder.putIfAbsent(k.substring(ClassifierNetwork.ENCODER_PREFIX.length()), e.getValue());
+            if (k.startsWith(ModelFolder.ENCODER_PREFIX)) {
+                encoder.putIfAbsent(k.substring(ModelFolder.ENCODER_PREFIX.length()), e.getValue());
             }
         }
         if (encoder.isEmpty()) {

@@ -3,6 +3,7 @@ package io.nnft.export;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nnft.checkpoint.ModelFolder;
 import io.nnft.checkpoint.NnUNetCheckpoint;
 import io.nnft.checkpoint.SafeTensors;
 import io.nnft.checkpoint.StateDictFile;
@@ -32,9 +33,6 @@ import java.util.Map;
 public final class ClassifierExport {
     public static final String CLASSIFIER_SAFETENSORS = "classifier.safetensors";
     public static final String MODEL_DIR = "classifier_model";
-    public static final String HEAD_PREFIX = "head.";
-    /** The trainer's description of the classifier, beside plans.json in its model folder. */
-    public static final String CLASSIFICATION_JSON = "classification.json";
 
     private ClassifierExport() {
     }
@@ -48,12 +46,12 @@ public final class ClassifierExport {
         LinkedHashMap<String, NdArray> encoder = EncoderWeights.of(checkpoint, where);
         LinkedHashMap<String, NdArray> classifier = new LinkedHashMap<>(encoder);
         checkpoint.canonicalWeights().forEach((k, v) -> {
-            if (k.startsWith(HEAD_PREFIX)) {
+            if (k.startsWith(ModelFolder.HEAD_PREFIX)) {
                 classifier.put(k, v);
             }
         });
         if (classifier.size() == encoder.size()) {
-            throw new ExportException(where + ": expected a classifier checkpoint with '" + HEAD_PREFIX + "*' tensors "
+            throw new ExportException(where + ": expected a classifier checkpoint with '" + ModelFolder.HEAD_PREFIX + "*' tensors "
                     + "(task=classification), found only encoder tensors");
         }
         checkHeadShapes(classifier, classification.path("head_shapes"), where);
@@ -82,7 +80,7 @@ public final class ClassifierExport {
         written.add(cls);
         Path model = dir.resolve(MODEL_DIR);
         written.addAll(NnUNetModelFolder.write(checkpoint, model, where));
-        Path description = model.resolve(CLASSIFICATION_JSON);
+        Path description = model.resolve(ModelFolder.CLASSIFICATION_JSON);
         Files.writeString(description, PythonJson.write(classification) + "\n");
         written.add(description);
 
@@ -100,7 +98,7 @@ public final class ClassifierExport {
         c.set("head_in_features", classification.path("head_in_features").deepCopy());
         ObjectNode shapes = c.putObject("head_shapes");
         classifier.forEach((k, v) -> {
-            if (k.startsWith(HEAD_PREFIX)) {
+            if (k.startsWith(ModelFolder.HEAD_PREFIX)) {
                 ArrayNode a = shapes.putArray(k);
                 Arrays.stream(v.shape()).forEach(a::add);
             }
@@ -117,7 +115,7 @@ public final class ClassifierExport {
     private static void checkHeadShapes(Map<String, NdArray> classifier, JsonNode expected, String where) {
         Map<String, String> found = new LinkedHashMap<>();
         classifier.forEach((k, v) -> {
-            if (k.startsWith(HEAD_PREFIX)) {
+            if (k.startsWith(ModelFolder.HEAD_PREFIX)) {
                 found.put(k, Arrays.toString(v.shape()));
             }
         });
@@ -130,7 +128,7 @@ public final class ClassifierExport {
             wanted.put(e.getKey(), Arrays.toString(s));
         });
         if (!wanted.isEmpty() && !wanted.equals(found)) {
-            throw new ExportException(where + ": expected the head tensors of " + CLASSIFICATION_JSON + " " + wanted
+            throw new ExportException(where + ": expected the head tensors of " + ModelFolder.CLASSIFICATION_JSON + " " + wanted
                     + ", found " + found);
         }
     }

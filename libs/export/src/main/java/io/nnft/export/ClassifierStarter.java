@@ -2,6 +2,7 @@ package io.nnft.export;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nnft.checkpoint.ModelFolder;
 import io.nnft.imageio.NdArray;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -77,7 +78,7 @@ public final class ClassifierStarter {
         o.put("pooling", "global_average");
         o.put("pooled_stage", pooledStage);
         o.put("in_features", inFeatures);
-        o.put("encoder_key_prefix", EncoderWeights.PREFIX);
+        o.put("encoder_key_prefix", ModelFolder.ENCODER_PREFIX);
         o.put("head_weight_key", HEAD_WEIGHT);
         o.put("head_bias_key", HEAD_BIAS);
         o.put("head_init", "he_normal(std=sqrt(2/in_features)), bias 0");

@@ -1,5 +1,6 @@
 package io.nnft.export;
 
+import io.nnft.checkpoint.ModelFolder;
 import io.nnft.checkpoint.NnUNetCheckpoint;
 import io.nnft.imageio.NdArray;
 import java.util.Arrays;
@@ -17,7 +18,6 @@ import java.util.regex.Pattern;
  * {@code named_parameters()}.
  */
 public final class EncoderWeights {
-    public static final String PREFIX = "encoder.";
     private static final Pattern STAGE = Pattern.compile("^encoder\\.stages\\.(\\d+)\\.");
 
     private EncoderWeights() {
@@ -33,12 +33,12 @@ public final class EncoderWeights {
         }
         LinkedHashMap<String, NdArray> out = new LinkedHashMap<>();
         canonical.forEach((k, v) -> {
-            if (k.startsWith(PREFIX)) {
+            if (k.startsWith(ModelFolder.ENCODER_PREFIX)) {
                 out.put(k, v);
             }
         });
         if (out.isEmpty()) {
-            throw new ExportException(where + ": expected network_weights with '" + PREFIX + "*' keys (a PlainConvUNet), "
+            throw new ExportException(where + ": expected network_weights with '" + ModelFolder.ENCODER_PREFIX + "*' keys (a PlainConvUNet), "
                     + "found none among " + canonical.size() + " keys, e.g. " + canonical.keySet().stream().limit(3).toList());
         }
         return out;
@@ -66,7 +66,7 @@ public final class EncoderWeights {
      * ({@code encoder.stages.s.0.convs.<last>.conv.weight}).
      */
     public static long outputChannels(Map<String, NdArray> encoder, int stage) {
-        String prefix = PREFIX + "stages." + stage + ".0.convs.";
+        String prefix = ModelFolder.ENCODER_PREFIX + "stages." + stage + ".0.convs.";
         NdArray last = null;
         int lastIndex = -1;
         for (Map.Entry<String, NdArray> e : encoder.entrySet()) {
@@ -86,7 +86,7 @@ public final class EncoderWeights {
 
     /** Input channels: the second dimension of the first conv weight. */
     public static long inputChannels(Map<String, NdArray> encoder) {
-        String key = PREFIX + "stages.0.0.convs.0.conv.weight";
+        String key = ModelFolder.ENCODER_PREFIX + "stages.0.0.convs.0.conv.weight";
         NdArray w = encoder.get(key);
         if (w == null || w.shape().length < 3) {
             throw new ExportException("encoder weights: expected '" + key + "' of shape [out, in, k...], found "

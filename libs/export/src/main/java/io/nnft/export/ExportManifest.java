@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nnft.checkpoint.ModelFolder;
 import io.nnft.checkpoint.NnUNetCheckpoint;
 import io.nnft.checkpoint.PyValues;
 import io.nnft.imageio.NdArray;
@@ -98,7 +99,7 @@ public final class ExportManifest {
         }
         int[] patch = conf.patchSize();
         ObjectNode e = F.objectNode();
-        e.put("key_prefix", EncoderWeights.PREFIX);
+        e.put("key_prefix", ModelFolder.ENCODER_PREFIX);
         e.put("key_style", "nnU-Net state_dict names, each tensor once: no decoder.encoder.* or *.all_modules.* aliases");
         e.put("dtype", weights.values().iterator().next().dtype().name().toLowerCase(java.util.Locale.ROOT));
         e.put("tensors", weights.size());
@@ -130,7 +131,7 @@ public final class ExportManifest {
             }
             ObjectNode st = stages.addObject();
             st.put("stage", i);
-            st.put("key_prefix", EncoderWeights.PREFIX + "stages." + i + ".");
+            st.put("key_prefix", ModelFolder.ENCODER_PREFIX + "stages." + i + ".");
             st.put("features", features[i]);
             st.set("stride", intArray(strides[i]));
             st.set("total_stride", intArray(total.clone()));

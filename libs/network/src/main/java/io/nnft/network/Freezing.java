@@ -1,6 +1,7 @@
 package io.nnft.network;
 
 import ai.djl.nn.Block;
+import io.nnft.checkpoint.ModelFolder;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -60,7 +61,7 @@ public final class Freezing {
             return List.of();
         }
         if (spec.equals("encoder")) {
-            return freezePrefixes(net, List.of("encoder."), keepNormTrainable);
+            return freezePrefixes(net, List.of(ModelFolder.ENCODER_PREFIX), keepNormTrainable);
         }
         if (spec.equals("all-but-seg-head")) {
             return freeze(net, k -> !k.startsWith("decoder.seg_layers."), keepNormTrainable);

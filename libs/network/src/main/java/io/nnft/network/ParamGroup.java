@@ -1,5 +1,7 @@
 package io.nnft.network;
 
+import io.nnft.checkpoint.ModelFolder;
+
 import java.util.function.Predicate;
 
 /**
@@ -26,7 +28,7 @@ public final class ParamGroup {
 
     /** Keys starting with {@code encoder.}. */
     public static ParamGroup encoder(double lr) {
-        return new ParamGroup("encoder", k -> k.startsWith("encoder."), lr);
+        return new ParamGroup("encoder", k -> k.startsWith(ModelFolder.ENCODER_PREFIX), lr);
     }
 
     public String name() {

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nnft.checkpoint.ModelFolder;
 import io.nnft.checkpoint.NnUNetCheckpoint;
 import io.nnft.checkpoint.TrainingLog;
 import io.nnft.checkpoint.pickle.TorchDevice;
@@ -127,8 +128,8 @@ public final class SegmentationTask implements TrainingTask<EpochRecord> {
 
     @Override
     public void prepare(long seed, TrainingListener listener) throws IOException {
-        AtomicFiles.copy(in.plans(), in.outputDir().resolve("plans.json"));
-        AtomicFiles.copy(datasetJsonFile, in.outputDir().resolve("dataset.json"));
+        AtomicFiles.copy(in.plans(), in.outputDir().resolve(ModelFolder.PLANS_JSON));
+        AtomicFiles.copy(datasetJsonFile, in.outputDir().resolve(ModelFolder.DATASET_JSON));
         if (s.epochs() < TrainingSettings.SHORT_SCHEDULE_WARNING_EPOCHS) {
             listener.message("WARNING: " + s.epochs() + " epochs is under nnU-Net's " + 1000 + " (and under "
                     + TrainingSettings.SHORT_SCHEDULE_WARNING_EPOCHS + "): shorter schedules usually cost Dice");
@@ -143,7 +144,7 @@ public final class SegmentationTask implements TrainingTask<EpochRecord> {
         // One group like nnU-Net unless the encoder gets its own LR (then the encoder group comes first).
         List<ParamGroup> groups = s.encoderLrFactor() == 1 ? List.of(ParamGroup.all(s.initialLr()))
                 : List.of(ParamGroup.encoder(s.initialLr() * s.encoderLrFactor()),
-                new ParamGroup("rest", k -> !k.startsWith("encoder."), s.initialLr()));
+                new ParamGroup("rest", k -> !k.startsWith(ModelFolder.ENCODER_PREFIX), s.initialLr()));
         NesterovSgd sgd = new NesterovSgd(manager, groups, s.momentum(), s.weightDecay());
         loss = DeepSupervisionLoss.nnUNetDefault(net.numOutputs(), conf.batchDice(), null);
         validation = new ValidationStep(net, loss, manager);

@@ -3,6 +3,7 @@ package io.nnft.exporter.service;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.nnft.checkpoint.ModelFolder;
 import io.nnft.checkpoint.NnUNetCheckpoint;
 import io.nnft.events.EncoderExported;
 import io.nnft.events.FineTuneRequested;
@@ -139,11 +140,11 @@ public class ExportService {
 
     /** The trainer's classification.json (classes, head) from the job's model folder. */
     private ObjectNode classificationJson(TrainingCompleted event) {
-        String key = store.locate(event.modelFolder()).prefix() + ClassifierExport.CLASSIFICATION_JSON;
+        String key = store.locate(event.modelFolder()).prefix() + ModelFolder.CLASSIFICATION_JSON;
         if (!store.exists(key)) {
-            throw new JobFailure("no " + ClassifierExport.CLASSIFICATION_JSON + " in the classifier's model folder "
+            throw new JobFailure("no " + ModelFolder.CLASSIFICATION_JSON + " in the classifier's model folder "
                     + event.modelFolder(), List.of(new Problem("/modelFolder", "a classifier model folder with "
-                    + ClassifierExport.CLASSIFICATION_JSON + " (classes, head)", "no object " + key)), false);
+                    + ModelFolder.CLASSIFICATION_JSON + " (classes, head)", "no object " + key)), false);
         }
         try {
             if (MAPPER.readTree(store.getBytes(key)) instanceof ObjectNode o) {
