@@ -66,4 +66,9 @@ public final class ObjectLayout {
     public static String export(String jobId) {
         return job(jobId) + "export/";
     }
+
+    /** The gateway's record of every event of the job, one object per event (the dashboard's curves and timeline). */
+    public static String timeline(String jobId) {
+        return job(jobId) + "timeline/";
+    }
 }

@@ -7,6 +7,7 @@ import io.nnft.events.Fold;
 import io.nnft.events.JobFailed;
 import io.nnft.events.Problem;
 import io.nnft.events.Task;
+import io.nnft.events.TrainingCompleted;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,7 @@ import java.util.Map;
  *
  * @param epoch 0-based index of the last finished epoch (TrainingProgress.epoch)
  * @param metrics the latest epoch's metrics (null stands for NaN)
+ * @param bestMetric the monitored metric at its best (TrainingCompleted.bestMetric; any task)
  * @param finishedAt when the job reached completed or a terminal stage (retention counts from here)
  * @param intermediatesExpiredAt when retention deleted preprocessed arrays and latest checkpoints
  */
@@ -38,6 +40,7 @@ public record JobView(
         Map<String, Double> metrics,
         Double etaSeconds,
         Double bestEmaPseudoDice,
+        TrainingCompleted.BestMetric bestMetric,
         Double finalValidationDice,
         Integer epochsRun,
         Boolean earlyStopped,
@@ -62,7 +65,7 @@ public record JobView(
     public JobView withIntermediatesExpiredAt(Instant at) {
         return new JobView(jobId, stage, task, dataset, pretrained, configuration, fold, datasetName,
                 numTrainingCases, plansFromPretrained, plans, epoch, epochs, metrics, etaSeconds, bestEmaPseudoDice,
-                finalValidationDice, epochsRun, earlyStopped, modelFolder, checkpoints, exportPrefix, artifacts,
+                bestMetric, finalValidationDice, epochsRun, earlyStopped, modelFolder, checkpoints, exportPrefix, artifacts,
                 failure, cancelRequested, createdAt, updatedAt, finishedAt, at);
     }
 }

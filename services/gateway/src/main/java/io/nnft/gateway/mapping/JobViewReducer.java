@@ -74,6 +74,7 @@ public final class JobViewReducer {
                 d.checkpoints = cps;
             }
             d.bestEmaPseudoDice = c.bestEmaPseudoDice();
+            d.bestMetric = c.bestMetric();
             d.finalValidationDice = c.finalValidationDice();
             d.epochsRun = c.epochsRun();
             d.earlyStopped = c.earlyStopped();
@@ -131,6 +132,7 @@ public final class JobViewReducer {
         Map<String, Double> metrics;
         Double etaSeconds;
         Double bestEmaPseudoDice;
+        TrainingCompleted.BestMetric bestMetric;
         Double finalValidationDice;
         Integer epochsRun;
         Boolean earlyStopped;
@@ -171,6 +173,7 @@ public final class JobViewReducer {
             d.metrics = v.metrics();
             d.etaSeconds = v.etaSeconds();
             d.bestEmaPseudoDice = v.bestEmaPseudoDice();
+            d.bestMetric = v.bestMetric();
             d.finalValidationDice = v.finalValidationDice();
             d.epochsRun = v.epochsRun();
             d.earlyStopped = v.earlyStopped();
@@ -211,7 +214,7 @@ public final class JobViewReducer {
         JobView build() {
             return new JobView(jobId, stage, task, dataset, pretrained, configuration, fold, datasetName,
                     numTrainingCases, plansFromPretrained, plans, epoch, epochs, metrics, etaSeconds,
-                    bestEmaPseudoDice, finalValidationDice, epochsRun, earlyStopped, modelFolder, checkpoints,
+                    bestEmaPseudoDice, bestMetric, finalValidationDice, epochsRun, earlyStopped, modelFolder, checkpoints,
                     exportPrefix, artifacts, failure, cancelRequested, createdAt, updatedAt, finishedAt,
                     intermediatesExpiredAt);
         }

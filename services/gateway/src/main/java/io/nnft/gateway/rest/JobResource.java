@@ -12,6 +12,7 @@ import io.nnft.gateway.JobView;
 import io.nnft.gateway.ProblemException;
 import io.nnft.gateway.mapping.RequestFanOut;
 import io.nnft.gateway.service.ArtifactLinks;
+import io.nnft.gateway.service.JobTimeline;
 import io.nnft.gateway.service.JobViews;
 import io.nnft.services.common.EventPublisher;
 import io.nnft.storage.InvalidLocationException;
@@ -61,6 +62,9 @@ public class JobResource {
 
     @Inject
     JobViews views;
+
+    @Inject
+    JobTimeline timeline;
 
     @Inject
     ArtifactLinks artifacts;
@@ -205,6 +209,25 @@ public class JobResource {
                 emitter.complete();
             }
         });
+    }
+
+    /** Every event of the job so far with its time and the stage it left the job in: the dashboard's history. */
+    @GET
+    @Path("{id}/timeline")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Every event of a job so far (time, event, stage after it, data), oldest first")
+    @APIResponse(responseCode = "200", description = "The timeline", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT, properties = {
+            @SchemaProperty(name = "jobId", type = SchemaType.STRING),
+            @SchemaProperty(name = "events", type = SchemaType.ARRAY, implementation = JobTimeline.Entry.class)})))
+    @APIResponse(responseCode = "404", description = "No such job", content = @Content(
+            mediaType = ProblemResponse.MEDIA_TYPE, schema = @Schema(ref = OpenApiContracts.PROBLEM)))
+    public Map<String, Object> timeline(@PathParam("id") String id) {
+        require(id);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("jobId", id);
+        out.put("events", timeline.of(id));
+        return out;
     }
 
     @GET

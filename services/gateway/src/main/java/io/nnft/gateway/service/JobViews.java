@@ -47,6 +47,9 @@ public class JobViews {
     @Inject
     ObjectMapper mapper;
 
+    @Inject
+    JobTimeline timeline;
+
     /** Loads every snapshot in the bucket, so GET /jobs lists jobs from before the restart. */
     void loadSnapshots(@Observes StartupEvent start) {
         int loaded = 0;
@@ -147,6 +150,7 @@ public class JobViews {
         }
         if (decoded != null) {
             JobUpdate update = new JobUpdate(decoded.type().eventName(), decoded.id(), decoded.event(), next);
+            timeline.record(jobId, update, decoded.time() != null ? decoded.time() : Instant.now());
             for (Consumer<JobUpdate> l : listeners.getOrDefault(jobId, List.of())) {
                 try {
                     l.accept(update);
