@@ -113,10 +113,13 @@ public final class LocalCommand implements Callable<Integer> {
             String gateway = platform.service("gateway").baseUrl();
             String jobId = submit(gateway, token, Files.readAllBytes(requestFile));
             System.out.println("job: " + jobId);
+            // The key is typed into the page once (kept in that browser session), never put in the URL.
+            System.out.println("dashboard: " + gateway + "/dashboard/#/job/" + jobId + " (API key: NNFT_GATEWAY_TOKEN above)");
             int rc = follow(platform, jobId, gateway, token);
             System.out.printf("wall time: %.1f s%n", (System.nanoTime() - t0) / 1e9);
             if (keepRunning) {
-                System.out.println("platform running: gateway " + gateway + ", token " + token + " (Ctrl-C stops it)");
+                System.out.println("platform running: gateway " + gateway + ", dashboard " + gateway + "/dashboard/, token "
+                        + token + " (Ctrl-C stops it)");
                 CountDownLatch stop = new CountDownLatch(1);
                 Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
                 stop.await();

@@ -3,6 +3,7 @@ package io.nnft.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nnft.checkpoint.NnUNetCheckpoint;
+import io.nnft.training.KillAtHook;
 import io.nnft.training.PausingCheckpointWriter;
 import io.nnft.training.synth.SyntheticDatasetWriter;
 import io.nnft.training.synth.SyntheticGenerator;
@@ -56,7 +57,7 @@ class TrainKillResumeTest {
     @Test
     void killedAfterEpochTwoResumesOnTheUninterruptedTrajectory() throws Exception {
         Path out = tmp.resolve("after-epoch-2");
-        killAtHook(train(out, "after.log", "after=2", false), "after.log");
+        KillAtHook.kill(train(out, "after.log", "after=2", false), tmp.resolve("after.log"));
         assertThat(log(out).get("epochs")).as("epochs recorded before the kill").hasSize(2);
         assertThat(out.resolve("fold_all/checkpoint_final.pth")).doesNotExist();
 
@@ -66,7 +67,7 @@ class TrainKillResumeTest {
     @Test
     void killedWhileWritingCheckpointResumesFromThePreviousIntactOne() throws Exception {
         Path out = tmp.resolve("mid-write");
-        killAtHook(train(out, "mid.log", "tear=3", false), "mid.log");
+        KillAtHook.kill(train(out, "mid.log", "tear=3", false), tmp.resolve("mid.log"));
         Path fold = out.resolve("fold_all");
         assertThat(temporaries(fold)).as("the torn temporary file the kill left").hasSize(1);
         // checkpoint_latest.pth is still the intact one written after epoch 2.
@@ -97,20 +98,6 @@ class TrainKillResumeTest {
             assertThat(tb).as("epoch %d train loss", e + 1).isCloseTo(ta, within(1e-4));
             assertThat(vb).as("epoch %d val loss", e + 1).isCloseTo(va, within(1e-4));
         }
-    }
-
-    /** Waits until the process reports it paused at the hook, then SIGKILLs it (destroyForcibly on Linux). */
-    private static void killAtHook(Process p, String logName) throws Exception {
-        Path logFile = tmp.resolve(logName);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (!Files.readString(logFile).contains(PausingCheckpointWriter.MARKER)) {
-            assertThat(p.isAlive()).as("process ended before its kill point: " + Files.readString(logFile)).isTrue();
-            assertThat(System.nanoTime()).as("kill point not reached in time").isLessThan(deadline);
-            Thread.sleep(20);
-        }
-        p.destroyForcibly();
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as("killed by SIGKILL (128 + 9)").isEqualTo(137);
     }
 
     /** {@code java -cp <test classpath> io.nnft.cli.Nnft train ...}: the CLI in its own OS process. */

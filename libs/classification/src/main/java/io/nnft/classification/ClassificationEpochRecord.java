@@ -39,7 +39,7 @@ public record ClassificationEpochRecord(int epoch, double trainLoss, double valL
 
     /**
      * train_loss, val_loss, accuracy, balanced_accuracy, auc, confusion/&lt;true&gt;/&lt;predicted&gt; (validation
-     * case counts), lr (the head's), encoder_lr, epoch_time_s, data_wait_s. Classes are named by their labels when
+     * case counts), lr (the head's), encoder_lr, epoch_time_s, data_wait_s, trainable_tensors. Classes are named by their labels when
      * every label is a valid metric-name segment, else by class index (a label like "grade 2" cannot be part of a
      * metric name).
      */
@@ -61,6 +61,7 @@ public record ClassificationEpochRecord(int epoch, double trainLoss, double valL
         m.put("encoder_lr", encoderLr);
         m.put("epoch_time_s", epochTimeSeconds());
         m.put("data_wait_s", dataWaitSeconds);
+        m.put("trainable_tensors", (double) trainableTensors);
         return m;
     }
 

@@ -9,7 +9,6 @@ import io.nnft.checkpoint.NnUNetCheckpoint;
 import io.nnft.checkpoint.TrainingLog;
 import io.nnft.checkpoint.pickle.TorchDevice;
 import io.nnft.dataset.ClassLabels;
-import io.nnft.imageio.AtomicFiles;
 import io.nnft.network.AdamW;
 import io.nnft.network.NesterovSgd;
 import io.nnft.network.Networks;
@@ -18,10 +17,10 @@ import io.nnft.network.ParamGroup;
 import io.nnft.network.PlainConvUNetConfig;
 import io.nnft.network.StateDict;
 import io.nnft.planning.ConfigurationPlan;
-import io.nnft.planning.Plans;
 import io.nnft.training.CheckpointWriter;
 import io.nnft.training.LoopSettings;
 import io.nnft.training.StepDecorator;
+import io.nnft.training.TaskPlans;
 import io.nnft.training.Trainer;
 import io.nnft.training.TrainingListener;
 import io.nnft.training.TrainingLogFile;
@@ -59,10 +58,8 @@ public final class ClassificationTask implements TrainingTask<ClassificationEpoc
 
     private final ClassificationInputs in;
     private final ClassificationSettings s;
+    private final TaskPlans plans;
     private final int[] patch;
-    private final Path datasetJsonFile;
-    private final JsonNode datasetJson;
-    private final JsonNode plansJson;
     private final PreprocessedDataset dataset;
     private final ClassLabels labels;
     private final List<String> classNames;
@@ -77,29 +74,15 @@ public final class ClassificationTask implements TrainingTask<ClassificationEpoc
     private ClassificationTask(ClassificationInputs in, ClassificationSettings s) throws IOException {
         this.in = in;
         this.s = s;
-        if (!Files.isRegularFile(in.plans())) {
-            throw new IllegalArgumentException("--plans: expected the pretrained model's plans.json, found nothing at "
-                    + in.plans());
-        }
-        Plans plans = Plans.read(in.plans());
-        ConfigurationPlan conf = plans.configuration(in.configuration());
-        patch = conf.patchSize();
-        if (patch.length != 3) {
-            throw new IllegalArgumentException(in.plans() + ": configuration '" + in.configuration() + "' has patch size "
-                    + Arrays.toString(patch) + "; classification handles 3D configurations only");
-        }
-        datasetJsonFile = in.resolvedDatasetJson();
-        if (datasetJsonFile == null) {
-            throw new IllegalArgumentException("dataset.json: expected one in " + in.preprocessed() + ", its parent or "
-                    + "beside the plans, found none");
-        }
-        datasetJson = MAPPER.readTree(datasetJsonFile.toFile());
-        plansJson = MAPPER.readTree(in.plans().toFile());
+        plans = TaskPlans.read(in.plans(), in.configuration(), in.resolvedDatasetJson(), in.preprocessed(),
+                "the pretrained model's plans.json", "classification");
+        ConfigurationPlan conf = plans.conf();
+        patch = plans.patch();
         dataset = PreprocessedDataset.openImages(in.preprocessed());
         labels = ClassLabels.read(in.labelsCsv(), dataset.ids());
         classNames = labels.classNames();
         fold = StratifiedSplit.select(labels, in.fold(), in.splitsFile());
-        config = PlainConvUNetConfig.fromPlans(plansJson, in.configuration(), 2, false, in.plans().toString());
+        config = PlainConvUNetConfig.fromPlans(plans.plansJson(), in.configuration(), 2, false, in.plans().toString());
         int channels = dataset.get(fold.train().get(0)).channels();
         if (channels != config.inputChannels()) {
             throw new IllegalArgumentException(in.preprocessed() + ": cases have " + channels + " channel(s), "
@@ -171,8 +154,7 @@ public final class ClassificationTask implements TrainingTask<ClassificationEpoc
 
     @Override
     public void prepare(long seed, TrainingListener listener) throws IOException {
-        AtomicFiles.copy(in.plans(), in.outputDir().resolve(ModelFolder.PLANS_JSON));
-        AtomicFiles.copy(datasetJsonFile, in.outputDir().resolve(ModelFolder.DATASET_JSON));
+        plans.copyTo(in.outputDir());
         listener.message("fold " + in.fold() + ": " + fold.train().size() + " training cases, " + fold.val().size()
                 + " validation cases; classes " + classNames + "; seed " + seed + "; batch " + batchSize + ", patch "
                 + Arrays.toString(patch) + "; " + s.optimizer().name().toLowerCase(Locale.ROOT) + ", lr "
@@ -272,8 +254,9 @@ public final class ClassificationTask implements TrainingTask<ClassificationEpoc
                     (float) r.trainLoss(), (float) r.valLoss(), r.lr(), r.epochStartSeconds(), r.epochEndSeconds());
         }
         c.setLogging(tl);
-        c.setInitArgs(NnUNetCheckpoint.initArgs(plansJson, in.configuration(),
-                in.fold().equals("all") ? "all" : Integer.parseInt(in.fold()), datasetJson, TorchDevice.cpu()));
+        c.setInitArgs(NnUNetCheckpoint.initArgs(plans.plansJson(), in.configuration(),
+                in.fold().equals("all") ? "all" : Integer.parseInt(in.fold()), plans.datasetJson(),
+                TorchDevice.cpu()));
         c.setTrainerName(TRAINER_NAME);
         c.extras().put(TASK_KEY, "classification");
         c.extras().put(CLASSES_KEY, new ArrayList<Object>(classNames));

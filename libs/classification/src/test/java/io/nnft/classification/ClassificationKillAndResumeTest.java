@@ -1,17 +1,15 @@
 package io.nnft.classification;
 
 import io.nnft.checkpoint.NnUNetCheckpoint;
-import io.nnft.training.PausingCheckpointWriter;
+import io.nnft.training.KillAtHook;
 import io.nnft.training.TrainingListener;
 import io.nnft.training.TrainingResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,39 +34,21 @@ class ClassificationKillAndResumeTest {
                 .withPretrained(ClassificationFixtures.DEMO_MODEL);
     }
 
-    private static Process child(Path tmp, Path pre, Path out, boolean resume, String hook, String log)
-            throws IOException {
-        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "-Dai.djl.pytorch.num_threads=1",
-                "-Dai.djl.pytorch.num_interop_threads=1", "-Dai.djl.offline=true", "-Djava.awt.headless=true",
-                ClassificationProcess.class.getName(), pre.toString(), out.toString(), resume ? "resume" : "fresh", hook)
-                .redirectErrorStream(true).redirectOutput(tmp.resolve(log).toFile()).start();
-    }
-
-    private static void killAtHook(Process p, Path log) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (!Files.readString(log).contains(PausingCheckpointWriter.MARKER)) {
-            assertThat(p.isAlive()).as(Files.readString(log)).isTrue();
-            assertThat(System.nanoTime()).as("kill point not reached in time").isLessThan(deadline);
-            Thread.sleep(10);
-        }
-        p.destroyForcibly();
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    }
-
     @Test
     void killedWhileWritingAndAfterEpochThreeThenResumedMatchesUninterrupted(@TempDir Path tmp) throws Exception {
         Path pre = ClassificationFixtures.preprocessed(tmp.resolve("pre"), 12, 8, 3);
         Path out = tmp.resolve("killed");
         Path fold = out.resolve("fold_0");
 
-        killAtHook(child(tmp, pre, out, false, "tear=2", "first.log"), tmp.resolve("first.log"));
+        KillAtHook.kill(KillAtHook.start(tmp.resolve("first.log"), ClassificationProcess.class, pre.toString(),
+                out.toString(), "fresh", "tear=2"), tmp.resolve("first.log"));
         try (Stream<Path> s = Files.list(fold)) {
             assertThat(s.map(p -> p.getFileName().toString())).anyMatch(n -> n.endsWith(".tmp"));
         }
         assertThat(NnUNetCheckpoint.read(fold.resolve("checkpoint_latest.pth")).currentEpoch())
                 .as("checkpoint_latest.pth is still the intact one of epoch 1").isEqualTo(1);
-        killAtHook(child(tmp, pre, out, true, "after=3", "second.log"), tmp.resolve("second.log"));
+        KillAtHook.kill(KillAtHook.start(tmp.resolve("second.log"), ClassificationProcess.class, pre.toString(),
+                out.toString(), "resume", "after=3"), tmp.resolve("second.log"));
         assertThat(Files.readString(tmp.resolve("second.log"))).doesNotContain("Exception");
         assertThat(fold.resolve("checkpoint_final.pth")).doesNotExist();
 

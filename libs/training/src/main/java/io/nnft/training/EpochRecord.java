@@ -20,7 +20,10 @@ public record EpochRecord(int epoch, double trainLoss, double valLoss, double[] 
                           double emaPseudoDice, double lr, double epochStartSeconds, double epochEndSeconds,
                           double dataWaitSeconds, int trainableTensors) implements EpochSummary {
 
-    /** train_loss, val_loss, pseudo_dice/&lt;label&gt;, mean_pseudo_dice, ema_pseudo_dice, lr, epoch_time_s, data_wait_s. */
+    /**
+     * train_loss, val_loss, pseudo_dice/&lt;label&gt;, mean_pseudo_dice, ema_pseudo_dice, lr, epoch_time_s, data_wait_s,
+     * trainable_tensors (what the freeze schedule left trainable).
+     */
     @Override
     public Map<String, Double> metrics(List<String> classNames) {
         Map<String, Double> m = new LinkedHashMap<>();
@@ -35,6 +38,7 @@ public record EpochRecord(int epoch, double trainLoss, double valLoss, double[] 
         m.put("lr", lr);
         m.put("epoch_time_s", epochTimeSeconds());
         m.put("data_wait_s", dataWaitSeconds);
+        m.put("trainable_tensors", (double) trainableTensors);
         return m;
     }
 

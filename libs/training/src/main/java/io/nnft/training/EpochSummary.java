@@ -34,7 +34,8 @@ public interface EpochSummary {
     }
 
     /**
-     * The epoch under TrainingProgress names (train_loss, val_loss, the task's, lr, epoch_time_s, data_wait_s). NaN
+     * The epoch under TrainingProgress names (train_loss, val_loss, the task's, lr, epoch_time_s, data_wait_s,
+     * trainable_tensors). NaN
      * stays NaN here and becomes null on the wire.
      *
      * @param classNames the task's class names, used where a metric is named per class

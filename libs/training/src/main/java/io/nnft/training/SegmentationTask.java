@@ -2,13 +2,11 @@ package io.nnft.training;
 
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nnft.checkpoint.ModelFolder;
 import io.nnft.checkpoint.NnUNetCheckpoint;
 import io.nnft.checkpoint.TrainingLog;
 import io.nnft.checkpoint.pickle.TorchDevice;
-import io.nnft.imageio.AtomicFiles;
 import io.nnft.network.DeepSupervision;
 import io.nnft.network.DeepSupervisionLoss;
 import io.nnft.network.NesterovSgd;
@@ -19,7 +17,6 @@ import io.nnft.network.PlainConvUNetConfig;
 import io.nnft.network.StateDict;
 import io.nnft.network.TrainStep;
 import io.nnft.planning.ConfigurationPlan;
-import io.nnft.planning.Plans;
 import io.nnft.training.augment.AugmentationPipeline;
 import io.nnft.training.data.Batch;
 import io.nnft.training.data.BatchGenerator;
@@ -30,7 +27,6 @@ import io.nnft.training.data.PreprocessedDataset;
 import io.nnft.training.data.Splits;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -46,15 +42,11 @@ import java.util.function.LongFunction;
  * monitored metric), checkpoints nnU-Net can load, and the final validation on whole cases.
  */
 public final class SegmentationTask implements TrainingTask<EpochRecord> {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-
     private final TrainingInputs in;
     private final TrainingSettings s;
+    private final TaskPlans plans;
     private final ConfigurationPlan conf;
     private final int[] patch;
-    private final Path datasetJsonFile;
-    private final JsonNode datasetJson;
-    private final JsonNode plansJson;
     private final List<String> classNames;
     private final int heads;
     private final PlainConvUNetConfig config;
@@ -70,26 +62,16 @@ public final class SegmentationTask implements TrainingTask<EpochRecord> {
     private SegmentationTask(TrainingInputs in, TrainingSettings s) throws IOException {
         this.in = in;
         this.s = s;
-        if (!Files.isRegularFile(in.plans())) {
-            throw new IllegalArgumentException("--plans: expected an nnUNetPlans.json file, found nothing at " + in.plans());
-        }
-        Plans plans = Plans.read(in.plans());
-        conf = plans.configuration(in.configuration());
-        patch = conf.patchSize();
-        if (patch.length != 3) {
-            throw new IllegalArgumentException(in.plans() + ": configuration '" + in.configuration() + "' has patch size "
-                    + Arrays.toString(patch) + "; this trainer handles 3D configurations only");
-        }
-        datasetJsonFile = in.resolvedDatasetJson();
-        if (datasetJsonFile == null) {
-            throw new IllegalArgumentException("dataset.json: expected one in " + in.preprocessed() + ", its parent or "
-                    + "beside the plans, found none");
-        }
-        datasetJson = MAPPER.readTree(datasetJsonFile.toFile());
-        plansJson = MAPPER.readTree(in.plans().toFile());
+        plans = TaskPlans.read(in.plans(), in.configuration(), in.resolvedDatasetJson(), in.preprocessed(),
+                "an nnUNetPlans.json file", "this trainer");
+        conf = plans.conf();
+        patch = plans.patch();
+        Path datasetJsonFile = plans.datasetJsonFile();
+        JsonNode datasetJson = plans.datasetJson();
         classNames = foregroundClassNames(datasetJson.get("labels"), datasetJsonFile);
         heads = PlainConvUNetConfig.segmentationHeadsFromLabels(datasetJson.get("labels"), datasetJsonFile.toString());
-        config = PlainConvUNetConfig.fromPlans(plansJson, in.configuration(), heads, true, in.plans().toString());
+        config = PlainConvUNetConfig.fromPlans(plans.plansJson(), in.configuration(), heads, true,
+                in.plans().toString());
         dataset = PreprocessedDataset.open(in.preprocessed());
         foldNumber = Splits.parseFold(in.fold());
         fold = Splits.select(dataset.ids(), foldNumber, in.resolvedSplitsFile());
@@ -128,8 +110,7 @@ public final class SegmentationTask implements TrainingTask<EpochRecord> {
 
     @Override
     public void prepare(long seed, TrainingListener listener) throws IOException {
-        AtomicFiles.copy(in.plans(), in.outputDir().resolve(ModelFolder.PLANS_JSON));
-        AtomicFiles.copy(datasetJsonFile, in.outputDir().resolve(ModelFolder.DATASET_JSON));
+        plans.copyTo(in.outputDir());
         if (s.epochs() < TrainingSettings.SHORT_SCHEDULE_WARNING_EPOCHS) {
             listener.message("WARNING: " + s.epochs() + " epochs is under nnU-Net's " + 1000 + " (and under "
                     + TrainingSettings.SHORT_SCHEDULE_WARNING_EPOCHS + "): shorter schedules usually cost Dice");
@@ -243,8 +224,8 @@ public final class SegmentationTask implements TrainingTask<EpochRecord> {
                     (float) r.valLoss(), r.lr(), r.epochStartSeconds(), r.epochEndSeconds());
         }
         c.setLogging(tl);
-        c.setInitArgs(NnUNetCheckpoint.initArgs(plansJson, in.configuration(), foldNumber == null ? "all" : foldNumber,
-                datasetJson, TorchDevice.cpu()));
+        c.setInitArgs(NnUNetCheckpoint.initArgs(plans.plansJson(), in.configuration(),
+                foldNumber == null ? "all" : foldNumber, plans.datasetJson(), TorchDevice.cpu()));
         c.setTrainerName(Trainer.TRAINER_NAME);
         c.setInferenceAllowedMirroringAxes(List.of(0, 1, 2));
     }

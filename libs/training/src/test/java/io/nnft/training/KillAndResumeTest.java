@@ -4,11 +4,9 @@ import io.nnft.training.synth.SyntheticTask;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,38 +23,18 @@ class KillAndResumeTest {
         return SyntheticFolders.small(5, 4).checkpointEvery(1);
     }
 
-    private static Process child(Path tmp, Path data, Path out, boolean resume, String hook, String log)
-            throws IOException {
-        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "-Dai.djl.pytorch.num_threads=1",
-                "-Dai.djl.pytorch.num_interop_threads=1", "-Dai.djl.offline=true", "-Djava.awt.headless=true",
-                TrainingProcess.class.getName(), data.toString(), out.toString(), resume ? "resume" : "fresh", hook)
-                .redirectErrorStream(true).redirectOutput(tmp.resolve(log).toFile()).start();
-    }
-
-    private static void killAtHook(Process p, Path log) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (!Files.readString(log).contains(PausingCheckpointWriter.MARKER)) {
-            assertThat(p.isAlive()).as(Files.readString(log)).isTrue();
-            assertThat(System.nanoTime()).as("kill point not reached in time").isLessThan(deadline);
-            Thread.sleep(10);
-        }
-        p.destroyForcibly();
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    }
-
     @Test
     void killedWhileWritingAndAfterEpochThreeThenResumedMatchesUninterrupted(@TempDir Path tmp) throws Exception {
         Path data = SyntheticFolders.write(tmp.resolve("pre"), SyntheticTask.A, 3, 5, SyntheticFolders.SLIM);
         Path out = tmp.resolve("killed");
 
-        killAtHook(child(tmp, data, out, false, "tear=2", "first.log"),
-                tmp.resolve("first.log"));
+        KillAtHook.kill(KillAtHook.start(tmp.resolve("first.log"), TrainingProcess.class, data.toString(), out.toString(),
+                "fresh", "tear=2"), tmp.resolve("first.log"));
         try (Stream<Path> s = Files.list(out.resolve("fold_all"))) {
             assertThat(s.map(p -> p.getFileName().toString())).anyMatch(n -> n.endsWith(".tmp"));
         }
-        killAtHook(child(tmp, data, out, true, "after=3", "second.log"),
-                tmp.resolve("second.log"));
+        KillAtHook.kill(KillAtHook.start(tmp.resolve("second.log"), TrainingProcess.class, data.toString(), out.toString(),
+                "resume", "after=3"), tmp.resolve("second.log"));
         assertThat(Files.readString(tmp.resolve("second.log"))).doesNotContain("Exception");
         assertThat(out.resolve("fold_all/checkpoint_final.pth")).doesNotExist();
 

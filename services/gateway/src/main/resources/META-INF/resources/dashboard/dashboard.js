@@ -158,7 +158,8 @@ function chart(title, xs, series, phases, id) {
   const opts = {
     title, width: 520, height: 240, plugins: [phasePlugin(phases)],
     scales: { x: { time: false } },
-    axes: [{ label: "epoch" }, {}],
+    // whole epochs on x; room for negative losses' labels on y
+    axes: [{ label: "epoch", incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] }, { size: 60 }],
     series: [{ label: "epoch" }].concat(series.map((s, i) => ({ label: s.label, stroke: COLORS[i % COLORS.length],
       width: 1.5, points: { show: true, size: 4 } }))),
   };
@@ -191,6 +192,7 @@ function jobPage(id) {
   const head = el("div", { class: "panel", id: "job-head" });
   const failure = el("div", { class: "panel failure", id: "failure", hidden: "" });
   const confusion = el("div", { class: "panel", id: "confusion", hidden: "" });
+  const trainable = el("div", { class: "panel", id: "trainable", hidden: "" });
   const artifacts = el("div", { class: "panel", id: "artifacts" });
   const timeline = el("tbody", { id: "timeline" });
   const cancel = el("button", { id: "cancel", onclick: async () => {
@@ -198,7 +200,7 @@ function jobPage(id) {
     try { await api("/jobs/" + id, { method: "DELETE" }); } catch (err) { alert(err.message); }
   } }, "cancel job");
   main.replaceChildren(el("div", { class: "toolbar" }, el("h2", {}, "Job " + id), cancel), head, failure, charts,
-      confusion, artifacts, el("div", { class: "panel" }, el("h3", {}, "Events"),
+      trainable, confusion, artifacts, el("div", { class: "panel" }, el("h3", {}, "Events"),
           el("table", {}, el("thead", {}, el("tr", {}, ["time", "event", "stage"].map(h => el("th", {}, h)))),
               timeline)));
 
@@ -215,6 +217,7 @@ function jobPage(id) {
         chart("learning rate", xs, series(points, ["lr", "encoder_lr"]), phases, "lr"),
         chart("epoch time [s]", xs, series(points, ["epoch_time_s", "data_wait_s"]), phases, "time"));
     charts.dataset.points = String(points.length);
+    drawTrainable();
     if (cls && points.length) {
       const m = points[points.length - 1].metrics;
       const cells = Object.keys(m).filter(k => k.startsWith("confusion/")).map(k => k.split("/"));
@@ -226,11 +229,28 @@ function jobPage(id) {
     }
   }
 
+  /** What the freeze schedule left trainable, one row per phase (epochs with the same trainable tensor count). */
+  function drawTrainable() {
+    const phases = [];
+    for (const p of points) {
+      const n = p.metrics.trainable_tensors;
+      if (n === undefined || n === null) continue;
+      const last = phases[phases.length - 1];
+      if (last && last.tensors === n) last.to = p.epoch;
+      else phases.push({ from: p.epoch, to: p.epoch, tensors: n, lr: p.metrics.lr });
+    }
+    trainable.hidden = phases.length === 0;
+    trainable.replaceChildren(el("h3", {}, "Trainable parameters"), el("table", { id: "trainable-phases" },
+        el("tr", {}, ["epochs", "trainable tensors", "lr at start"].map(h => el("th", {}, h))),
+        phases.map(ph => el("tr", {}, el("td", {}, ph.from === ph.to ? ph.from : ph.from + "–" + ph.to),
+            el("td", {}, ph.tensors), el("td", {}, fmt(ph.lr, 6))))));
+  }
+
   function drawHead() {
     if (!job) return;
     const m = monitored(job);
     const ph = phasesOf(request);
-    head.replaceChildren(
+    head.replaceChildren(...[
         el("p", {}, el("span", { class: "stage " + job.stage, id: "stage" }, job.stage), "  ",
             (job.task || "segmentation") + " of " + (job.datasetName || job.dataset || "?") + " from "
             + (job.pretrained || "scratch") + ", " + (job.configuration || "") + " fold " + job.fold),
@@ -241,14 +261,15 @@ function jobPage(id) {
         el("p", { class: "muted" }, ph.policy ? "frozen (" + ph.policy + ") until epoch " + ph.frozenUntil + "; "
             + ph.steps.map(s => "epoch " + s.epoch + ": unfreeze " + (s.unfreezePrefixes || []).join(",")
                 + " at lr x" + s.lrFactor).join("; ") : "no freezing"),
-        job.traceId ? el("p", { class: "muted" }, "trace " + job.traceId) : null);
+        job.traceId ? el("p", { class: "muted", id: "trace" }, "trace " + job.traceId) : null].filter(Boolean));
     cancel.disabled = ["exported", "failed", "cancelled"].includes(job.stage);
     if (job.failure) {
       failure.hidden = false;
       const f = job.failure;
       failure.replaceChildren(el("h3", {}, job.stage === "cancelled" ? "Cancelled" : "Failed in " + (f.stage || "?")),
           el("p", { id: "failure-reason" }, f.reason || ""),
-          (f.problems || []).map(p => el("p", { class: "muted" }, p.where + ": expected " + p.expected + ", found " + p.found)));
+          ...(f.problems || []).map(p => el("p", { class: "muted" }, p.where + ": expected " + p.expected + ", found "
+              + p.found)));
     }
   }
 
@@ -349,7 +370,10 @@ function comparePage(ids) {
             .map(e => ({ epoch: e.data.epoch, metrics: e.data.metrics || {} })) }));
         const maxEpochs = Math.max(1, ...runs.map(r => r.points.length ? r.points[r.points.length - 1].epoch + 1 : 0));
         const xs = Array.from({ length: maxEpochs }, (_, i) => i);
-        const overlay = (name) => runs.map(r => ({ label: r.job.jobId + " " + name,
+        // a run is named by its job and what it started from: fine-tuned vs from scratch at a glance
+        const label = r => r.job.jobId + " (" + (r.job.pretrained ? "from " + r.job.pretrained.replace(/\/$/, "")
+            .split("/").pop() : "from scratch") + ", " + (r.job.datasetName || r.job.dataset || "?") + ")";
+        const overlay = (name) => runs.map(r => ({ label: label(r),
           values: xs.map(x => { const p = r.points.find(q => q.epoch === x); return p ? (p.metrics[name] ?? null) : null; }) }));
         const score = runs.every(r => r.job.task === "classification") ? monitored(runs[0].job).name : "ema_pseudo_dice";
         charts.replaceChildren(chart(score, xs, overlay(score), null, "compare-score"),

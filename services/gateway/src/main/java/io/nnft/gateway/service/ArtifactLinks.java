@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.nnft.events.EncoderExported;
 import io.nnft.gateway.JobView;
 import io.nnft.gateway.config.GatewayConfig;
+import io.nnft.storage.InvalidLocationException;
 import io.nnft.storage.ObjectInfo;
 import io.nnft.storage.ObjectLayout;
 import io.nnft.storage.ObjectStore;
@@ -11,10 +12,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * What a user can download for a job: everything under {@code jobs/<id>/export/} and the model's
@@ -45,9 +45,17 @@ public class ArtifactLinks {
 
     public Listing of(JobView job) {
         String jobPrefix = ObjectLayout.job(job.jobId());
-        Map<String, EncoderExported.Artifact> exported = job.artifacts() == null ? Map.of()
-                : job.artifacts().stream().filter(a -> a.key() != null)
-                        .collect(Collectors.toMap(EncoderExported.Artifact::key, Function.identity(), (a, b) -> a));
+        // EncoderExported names objects by s3:// URI (or key): matched by bucket key, so the listing has their sha256
+        Map<String, EncoderExported.Artifact> exported = new HashMap<>();
+        for (EncoderExported.Artifact a : job.artifacts() == null ? List.<EncoderExported.Artifact>of() : job.artifacts()) {
+            try {
+                if (a.key() != null) {
+                    exported.putIfAbsent(store.locate(a.key()).key(), a);
+                }
+            } catch (InvalidLocationException e) {
+                // not in our bucket: nothing of ours to list
+            }
+        }
         Instant expiresAt = Instant.now().plus(config.urlExpiry());
         List<Link> links = new ArrayList<>();
         for (ObjectInfo o : store.list(ObjectLayout.export(job.jobId()))) {

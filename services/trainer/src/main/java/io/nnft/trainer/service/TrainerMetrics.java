@@ -13,16 +13,20 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Prometheus metrics ({@code /q/metrics}): {@code nnft_trainer_jobs_running}, per running job
- * {@code nnft_trainer_epoch}, {@code nnft_trainer_train_loss}, {@code nnft_trainer_val_loss},
- * {@code nnft_trainer_ema_pseudo_dice}, {@code nnft_trainer_mean_pseudo_dice} (tag {@code job}), and
- * counters {@code nnft_trainer_jobs_total} by outcome. A job's gauges are removed when it ends. The engine
+ * Prometheus metrics ({@code /q/metrics}) for operators: {@code nnft_trainer_jobs_running}; per running job (tag
+ * {@code job}) {@code nnft_trainer_epoch}, {@code nnft_trainer_train_loss}, {@code nnft_trainer_val_loss},
+ * {@code nnft_trainer_ema_pseudo_dice}, {@code nnft_trainer_mean_pseudo_dice}, a classifier's
+ * {@code nnft_trainer_balanced_accuracy}, and {@code nnft_trainer_epoch_seconds} (the last epoch's wall time); counters
+ * {@code nnft_trainer_jobs_claimed_total} and {@code nnft_trainer_jobs_total} by outcome (completed, failed,
+ * cancelled, ...). A job's gauges are removed when it ends. k8s/grafana/nnft-training.json charts them. The engine
  * self-check per plan shape: see {@link #selfCheck}.
  */
 @ApplicationScoped
 public class TrainerMetrics {
-    private static final List<String> GAUGES = List.of("epoch", "train_loss", "val_loss", "ema_pseudo_dice",
-            "mean_pseudo_dice");
+    /** Gauge name (nnft.trainer.*) → the TrainingProgress metric it shows. */
+    private static final Map<String, String> GAUGES = Map.of("epoch", "epoch", "train_loss", "train_loss",
+            "val_loss", "val_loss", "ema_pseudo_dice", "ema_pseudo_dice", "mean_pseudo_dice", "mean_pseudo_dice",
+            "balanced_accuracy", "balanced_accuracy", "epoch.seconds", "epoch_time_s");
 
     private final MeterRegistry registry;
     private final AtomicInteger running = new AtomicInteger();
@@ -40,9 +44,11 @@ public class TrainerMetrics {
 
     public void started(String jobId) {
         running.incrementAndGet();
+        registry.counter("nnft.trainer.jobs.claimed").increment();
         latest.put(jobId, new ConcurrentHashMap<>());
-        meters.computeIfAbsent(jobId, id -> GAUGES.stream().map(name -> (Meter) Gauge.builder("nnft.trainer." + name,
-                        latest, m -> m.getOrDefault(id, Map.of()).getOrDefault(name, Double.NaN))
+        meters.computeIfAbsent(jobId, id -> GAUGES.entrySet().stream().map(g -> (Meter) Gauge.builder(
+                        "nnft.trainer." + g.getKey(), latest, m -> m.getOrDefault(id, Map.of()).getOrDefault(g.getValue(),
+                                Double.NaN))
                 .tags(Tags.of("job", id)).register(registry)).toList());
     }
 
@@ -52,9 +58,9 @@ public class TrainerMetrics {
             return;
         }
         m.put("epoch", (double) epoch);
-        for (String name : GAUGES) {
+        for (String name : GAUGES.values()) {
             Double v = metrics.get(name);
-            if (v != null) {
+            if (v != null && !name.equals("epoch")) {
                 m.put(name, v);
             }
         }
