@@ -175,6 +175,17 @@ class DashboardIT {
         assertThat(labels.toString()).contains(fineTuned + " (from Dataset101_SynthA").contains(scratch + " (from scratch");
         screenshot("dashboard-compare.png");
 
+        // a failed job: the reason, where the pipeline stopped
+        String broken = GatewayRequests.submit(platform, API_KEY, request(true, 4, 10)
+                .replace("Dataset102_SynthB", "Dataset109_Missing"));
+        browser.get(dashboard + "#/job/" + broken);
+        waitFor("the failure shown", () -> !browser.findElements(By.id("failure-reason")).isEmpty()
+                && browser.findElement(By.id("failure-reason")).isDisplayed());
+        assertThat(browser.findElement(By.id("failure")).getText()).contains("Failed in planning")
+                .contains("Dataset109_Missing");
+        assertThat(browser.findElement(By.id("stage")).getText()).isEqualTo("failed");
+        screenshot("dashboard-failed.png");
+
         // cancel from the page
         String third = GatewayRequests.submit(platform, API_KEY, request(true, 50, 10));
         browser.get(dashboard + "#/job/" + third);
