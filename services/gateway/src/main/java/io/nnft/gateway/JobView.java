@@ -19,6 +19,8 @@ import java.util.Map;
  * @param metrics the latest epoch's metrics (null stands for NaN)
  * @param finishedAt when the job reached completed or a terminal stage (retention counts from here)
  * @param intermediatesExpiredAt when retention deleted preprocessed arrays and latest checkpoints
+ * @param traceId the job's OpenTelemetry trace (32 hex digits): that of the {@code POST /jobs} that accepted it, or
+ *                of the first of its records that carried a {@code traceparent}; absent while tracing is off
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobView(
@@ -47,6 +49,7 @@ public record JobView(
         List<EncoderExported.Artifact> artifacts,
         Failure failure,
         Boolean cancelRequested,
+        String traceId,
         Instant createdAt,
         Instant updatedAt,
         Instant finishedAt,
@@ -63,6 +66,6 @@ public record JobView(
         return new JobView(jobId, stage, task, dataset, pretrained, configuration, fold, datasetName,
                 numTrainingCases, plansFromPretrained, plans, epoch, epochs, metrics, etaSeconds, bestEmaPseudoDice,
                 finalValidationDice, epochsRun, earlyStopped, modelFolder, checkpoints, exportPrefix, artifacts,
-                failure, cancelRequested, createdAt, updatedAt, finishedAt, at);
+                failure, cancelRequested, traceId, createdAt, updatedAt, finishedAt, at);
     }
 }
