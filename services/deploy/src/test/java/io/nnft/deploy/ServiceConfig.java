@@ -10,6 +10,8 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -17,10 +19,11 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
  * The configuration keys one service really reads, collected from the repository: its
- * {@code application.properties}, its {@code @ConfigMapping}/{@code @ConfigProperty} sources, and, when it
- * depends on {@code services/common}, the common ones ({@code nnft.storage.*}, the shared
- * microprofile-config.properties) plus the Kafka client properties Quarkus passes through from
- * {@code kafka.*} (the {@code default-kafka-broker} configuration every channel inherits).
+ * {@code application.properties} (its keys and the keys their {@code ${...}} expressions read), its
+ * {@code @ConfigMapping}/{@code @ConfigProperty} sources, and, when it depends on {@code services/common},
+ * the common ones ({@code nnft.storage.*}, the shared microprofile-config.properties) plus the Kafka
+ * client properties Quarkus passes through from {@code kafka.*} (the {@code default-kafka-broker}
+ * configuration every channel inherits).
  */
 final class ServiceConfig {
     static final List<String> SERVICES = List.of("gateway", "planner", "preprocessor", "trainer", "exporter");
@@ -31,6 +34,13 @@ final class ServiceConfig {
     /** The trainer's keys as planned in issue 8, used only while services/trainer declares no nnft.trainer.* key. */
     static final Set<String> PLANNED_TRAINER_KEYS = Set.of(
             "nnft.trainer.require-gpu", "nnft.trainer.work-dir", "nnft.trainer.owner-id", "nnft.trainer.lease-ttl");
+
+    /**
+     * The key a {@code ${key}} or {@code ${key:default}} expression in a value reads: a property name (lower case,
+     * dotted). An environment name read directly ({@code ${NNFT_TRAINER_REQUIRE_GPU:false}}) already is the env form
+     * of the key it sets.
+     */
+    private static final Pattern EXPRESSION = Pattern.compile("\\$\\{([a-z0-9][a-z0-9_-]*(?:\\.[a-z0-9_-]+)+)[:}]");
 
     private final String service;
     private final Set<String> keys;
@@ -102,9 +112,15 @@ final class ServiceConfig {
         if (!Files.isRegularFile(file)) {
             return keys;
         }
-        for (String key : load(file).stringPropertyNames()) {
+        Properties properties = load(file);
+        for (String key : properties.stringPropertyNames()) {
             // %dev.kafka.bootstrap.servers configures kafka.bootstrap.servers in the dev profile.
             keys.add(key.replaceFirst("^%[^.]+\\.", ""));
+            // quarkus.otel.exporter.otlp.endpoint=${otel.exporter.otlp.endpoint:} reads otel.exporter.otlp.endpoint too.
+            Matcher expression = EXPRESSION.matcher(properties.getProperty(key));
+            while (expression.find()) {
+                keys.add(expression.group(1));
+            }
         }
         return keys;
     }

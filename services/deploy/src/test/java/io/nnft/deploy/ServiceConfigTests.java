@@ -29,6 +29,8 @@ class ServiceConfigTests {
         assertThat(ServiceConfig.of("gateway").keys()).contains("nnft.gateway.uploads.work-dir", "nnft.gateway.api-keys",
                 "nnft.gateway.consumer-group", "quarkus.application.name");
         assertThat(ServiceConfig.of("trainer").keys()).containsAll(ServiceConfig.PLANNED_TRAINER_KEYS);
+        // read through an expression of the shared microprofile-config.properties
+        assertThat(ServiceConfig.of("planner").keyFor("OTEL_EXPORTER_OTLP_ENDPOINT")).contains("otel.exporter.otlp.endpoint");
     }
 
     @Test

@@ -21,6 +21,8 @@ import java.util.Map;
  * @param bestMetric the monitored metric at its best (TrainingCompleted.bestMetric; any task)
  * @param finishedAt when the job reached completed or a terminal stage (retention counts from here)
  * @param intermediatesExpiredAt when retention deleted preprocessed arrays and latest checkpoints
+ * @param traceId the job's OpenTelemetry trace (32 hex digits): that of the {@code POST /jobs} that accepted it, or
+ *                of the first of its records that carried a {@code traceparent}; absent while tracing is off
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobView(
@@ -50,6 +52,7 @@ public record JobView(
         List<EncoderExported.Artifact> artifacts,
         Failure failure,
         Boolean cancelRequested,
+        String traceId,
         Instant createdAt,
         Instant updatedAt,
         Instant finishedAt,
@@ -65,7 +68,7 @@ public record JobView(
     public JobView withIntermediatesExpiredAt(Instant at) {
         return new JobView(jobId, stage, task, dataset, pretrained, configuration, fold, datasetName,
                 numTrainingCases, plansFromPretrained, plans, epoch, epochs, metrics, etaSeconds, bestEmaPseudoDice,
-                bestMetric, finalValidationDice, epochsRun, earlyStopped, modelFolder, checkpoints, exportPrefix, artifacts,
-                failure, cancelRequested, createdAt, updatedAt, finishedAt, at);
+                bestMetric, finalValidationDice, epochsRun, earlyStopped, modelFolder, checkpoints, exportPrefix,
+                artifacts, failure, cancelRequested, traceId, createdAt, updatedAt, finishedAt, at);
     }
 }

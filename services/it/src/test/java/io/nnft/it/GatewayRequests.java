@@ -2,6 +2,7 @@ package io.nnft.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nnft.embedded.LocalPlatform;
 import java.net.URI;
@@ -24,5 +25,14 @@ final class GatewayRequests {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
         return MAPPER.readTree(r.body()).get("jobId").asText();
+    }
+
+    /** {@code GET /jobs/{id}}: the job's view; asserts 200. */
+    static JsonNode job(LocalPlatform platform, String apiKey, String jobId) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(platform.service("gateway").baseUrl() + "/jobs/" + jobId))
+                .header("Authorization", "Bearer " + apiKey).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return MAPPER.readTree(r.body());
     }
 }

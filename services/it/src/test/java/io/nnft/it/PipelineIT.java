@@ -17,9 +17,11 @@ import io.nnft.events.DeadLetter;
 import io.nnft.events.EncoderExported;
 import io.nnft.events.EventCodec;
 import io.nnft.events.EventType;
+import io.nnft.events.JobFailed;
 import io.nnft.events.PlansReady;
 import io.nnft.events.TrainingCompleted;
 import io.nnft.imageio.NdArray;
+import io.nnft.it.OtlpReceiver.ReceivedSpan;
 import io.nnft.network.CheckpointNetworks;
 import io.nnft.network.Networks;
 import io.nnft.network.PlainConvEncoder;
@@ -47,7 +49,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The five services in their own JVMs around a real broker and a real S3 server, started like
  * {@code ./nnft local} does: a fine-tune request posted to the gateway goes through planning,
- * preprocessing, training and export, and the encoder fetched from the bucket is the trained one.
+ * preprocessing, training and export, and the encoder fetched from the bucket is the trained one. The services
+ * export their spans to an {@link OtlpReceiver}: the job is one trace from {@code POST /jobs} to the export, and a
+ * failed job's trace carries the error.
  */
 class PipelineIT {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -60,12 +64,18 @@ class PipelineIT {
 
     static Path root;
     static LocalPlatform platform;
+    static OtlpReceiver otlp;
 
     @BeforeAll
     static void start() throws java.io.IOException {
         root = Path.of(System.getProperty("nnft.repo.root", "../..")).toAbsolutePath().normalize();
+        otlp = OtlpReceiver.start();
         platform = LocalPlatform.start(root, data, false, "nnft", LocalPlatform.ALL_SERVICES,
-                Map.of("nnft.gateway.api-keys", API_KEY, "nnft.trainer.worker-heap", "1g"));
+                Map.of("nnft.gateway.api-keys", API_KEY, "nnft.trainer.worker-heap", "1g",
+                        // what OTEL_EXPORTER_OTLP_ENDPOINT and OTEL_EXPORTER_OTLP_PROTOCOL set in a deployment
+                        "otel.exporter.otlp.endpoint", otlp.endpoint(), "otel.exporter.otlp.protocol", "http/protobuf",
+                        // export each batch within a moment (default 5 s)
+                        "quarkus.otel.bsp.schedule.delay", "200ms"));
         ObjectStore store = platform.store();
         store.uploadDirectory(root.resolve("demo/Dataset102_SynthB"), "datasets/Dataset102_SynthB");
         store.uploadDirectory(root.resolve("demo/pretrained/Dataset101_SynthA"), "models/Dataset101_SynthA");
@@ -99,6 +109,9 @@ class PipelineIT {
     static void stop() {
         if (platform != null) {
             platform.close();
+        }
+        if (otlp != null) {
+            otlp.close();
         }
     }
 
@@ -154,6 +167,31 @@ class PipelineIT {
             assertThat(topics.readAll(EventType.ENCODER_EXPORTED.topic(), r -> jobId.equals(r.key()))).hasSize(1);
             assertThat(store.list("jobs/" + jobId + "/claims/")).extracting(o -> o.key())
                     .containsExactly("jobs/" + jobId + "/claims/attempt-1.json");
+
+            JobTrace.assertOneTrace(jobId, GatewayRequests.job(platform, API_KEY, jobId).path("traceId").asText(), otlp,
+                    topics, store);
+        }
+    }
+
+    @Test
+    void aFailedJobsTraceCarriesTheError() throws Exception {
+        String jobId = submit("{\"jobId\": \"it-failed-1\", \"dataset\": \"s3://nnft/datasets/Dataset999_Missing/\"}");
+        try (TopicClient topics = new TopicClient(platform.bootstrapServers())) {
+            JobFailed failed = CODEC.decode(awaitOne(topics, EventType.JOB_FAILED, jobId).value(), JobFailed.class);
+            assertThat(failed.stage()).isEqualTo(JobFailed.Stage.PLANNING);
+            String traceId = GatewayRequests.job(platform, API_KEY, jobId).path("traceId").asText();
+            assertThat(traceId).as("GET /jobs/%s traceId", jobId).matches("[0-9a-f]{32}");
+            JobTrace trace = new JobTrace(jobId, otlp.await(spans -> {
+                JobTrace t = new JobTrace(jobId, spans);
+                return t.has("nnft-gateway", "accept FineTuneRequested", traceId)
+                        && t.named("nnft-planner", "planning FineTuneRequested").stream().anyMatch(ReceivedSpan::error);
+            }, Duration.ofSeconds(30), "the gateway's span and the planner's failed span of job " + jobId));
+            ReceivedSpan planning = trace.one("nnft-planner", "planning FineTuneRequested");
+            assertThat(planning.traceId()).isEqualTo(traceId);
+            assertThat(planning.statusMessage()).isEqualTo(failed.reason());
+            assertThat(planning.attributes()).containsEntry("nnft.failure.reason", failed.reason())
+                    .containsEntry("nnft.failure.retriable", false).containsEntry("nnft.stage", "planning");
+            trace.assertCameOverKafka(planning, "nnft-gateway", EventType.FINE_TUNE_REQUESTED.topic());
         }
     }
 

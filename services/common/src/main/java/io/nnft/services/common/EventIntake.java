@@ -13,6 +13,9 @@ import io.nnft.events.Problem;
 import io.nnft.storage.InvalidLocationException;
 import io.nnft.storage.ObjectStore;
 import io.nnft.storage.StorageException;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Scope;
 import java.util.List;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -44,6 +47,10 @@ import org.jboss.logging.Logger;
  *
  * <p>A {@code FineTuneRequested} without {@code data.jobId} gets one here, before anything else happens
  * ({@link JobId#assign}, derived from the CloudEvent's source and id, so a redelivery names the same job).
+ *
+ * <p>A stage's handling of one record is one span, {@code <stage> <Event>} (e.g. {@code planning FineTuneRequested}),
+ * in the trace the record carried ({@link JobTracing}), with the job id, the event and how the intake took it; what
+ * the handler publishes is below it, and a {@code JobFailed} marks it failed.
  */
 @ApplicationScoped
 public class EventIntake {
@@ -53,13 +60,15 @@ public class EventIntake {
 
     private final EventPublisher publisher;
     private final ObjectStore store;
+    private final JobTracing tracing;
     private final EventCodec codec;
     private final IntakeLedger ledger;
 
     @Inject
-    public EventIntake(EventPublisher publisher, ObjectStore store) {
+    public EventIntake(EventPublisher publisher, ObjectStore store, JobTracing tracing) {
         this.publisher = publisher;
         this.store = store;
+        this.tracing = tracing;
         this.codec = new EventCodec(publisher.source());
         this.ledger = new IntakeLedger(store);
     }
@@ -104,9 +113,14 @@ public class EventIntake {
     private <T extends NnftEvent> CompletionStage<Void> handle(Message<byte[]> message, Class<T> type,
                                                                JobFailed.Stage stage, Consumer<T> handler,
                                                                IntakeLedger.Once once) {
-        try {
+        Span span = tracing.start(name(stage) + " " + EventType.of(type).eventName(), null, JobTracing.parentOf(message));
+        span.setAttribute(JobTracing.STAGE, name(stage));
+        try (Scope ignored = span.makeCurrent()) {
             Optional<Decoded> admitted = admit(message, type, stage, true);
             if (admitted.isPresent()) {
+                span.setAttribute(JobTracing.JOB_ID, admitted.get().jobId());
+                span.setAttribute(JobTracing.EVENT_ID, admitted.get().id());
+                span.setAttribute(JobTracing.EVENT_TYPE, admitted.get().type().cloudEventType());
                 if (once != null) {
                     runOnce(message, admitted.get(), type, stage, handler, once);
                 } else {
@@ -117,7 +131,11 @@ public class EventIntake {
         } catch (RuntimeException e) {
             LOG.errorf(e, "could not handle a record from %s nor dead-letter it; handing it to the channel's"
                     + " failure strategy", topic(message, type));
+            span.recordException(e);
+            span.setStatus(StatusCode.ERROR, "neither handled nor dead-lettered: " + e.getMessage());
             return message.nack(e);
+        } finally {
+            span.end();
         }
     }
 
@@ -135,6 +153,7 @@ public class EventIntake {
         } catch (InvalidEventException e) {
             refuse(message, type, e.getMessage(), e.jobId().orElse(null), deadLetter);
             if (stage != null) {
+                refused(e.jobId().orElse(null), e.getMessage());
                 // after the dead letter: if this fails too, the record is still accounted for
                 e.toJobFailed(stage).ifPresent(failed -> publishOrLog(failed));
             }
@@ -143,8 +162,12 @@ public class EventIntake {
         String key = kafkaKey(message);
         if (key != null && !key.isEmpty() && decoded.jobId() != null && !key.equals(decoded.jobId())) {
             // which job is it? Neither may be told it failed: the record goes to the operators.
-            refuse(message, type, "Kafka key '" + abbreviate(key) + "' and data.jobId '" + decoded.jobId()
-                    + "' name different jobs: expected the job id as the key (schemas/README.md)", key, deadLetter);
+            String reason = "Kafka key '" + abbreviate(key) + "' and data.jobId '" + decoded.jobId()
+                    + "' name different jobs: expected the job id as the key (schemas/README.md)";
+            refuse(message, type, reason, key, deadLetter);
+            if (stage != null) {
+                refused(null, reason);
+            }
             return Optional.empty();
         }
         if (decoded.event() instanceof FineTuneRequested request && request.jobId() == null) {
@@ -164,6 +187,16 @@ public class EventIntake {
         }
     }
 
+    /** Marks the stage's span (current in {@link #handle}): the record was dead-lettered. */
+    private static void refused(String jobId, String reason) {
+        Span span = Span.current();
+        span.setAttribute(JobTracing.INTAKE, "refused");
+        if (jobId != null) {
+            span.setAttribute(JobTracing.JOB_ID, jobId);
+        }
+        span.addEvent("dead-lettered: " + reason);
+    }
+
     private <T extends NnftEvent> void runOnce(Message<byte[]> message, Decoded decoded, Class<T> type,
                                                JobFailed.Stage stage, Consumer<T> handler, IntakeLedger.Once once) {
         String jobId = decoded.jobId();
@@ -178,6 +211,7 @@ public class EventIntake {
                     jobId);
             return;
         }
+        Span.current().setAttribute(JobTracing.INTAKE, claim.verdict().name().toLowerCase(java.util.Locale.ROOT));
         switch (claim.verdict()) {
             case DUPLICATE -> {
                 LOG.infof("job %s: ignoring event %s from %s at %s: the same request as %s, already handled", jobId,
@@ -223,6 +257,7 @@ public class EventIntake {
             report(message, event, stage, f, () -> JobFailed.of(event.jobId(), stage, f.getMessage(), f.retriable()));
         } catch (RuntimeException f) {
             LOG.errorf(f, "job %s: unexpected failure at %s", event.jobId(), stage);
+            Span.current().recordException(f);
             report(message, event, stage, f, () -> new JobFailed(event.jobId(), stage,
                     "internal error at " + stage + ": " + f, true, null, null, cloudEventType, null));
         }

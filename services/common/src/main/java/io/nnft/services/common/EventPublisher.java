@@ -2,7 +2,11 @@ package io.nnft.services.common;
 
 import io.nnft.events.EventCodec;
 import io.nnft.events.EventType;
+import io.nnft.events.JobFailed;
 import io.nnft.events.NnftEvent;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
+import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -23,6 +27,10 @@ import org.jboss.logging.Logger;
  * Publishes events as structured-mode CloudEvents on their topic, keyed by job id, through the service's
  * one outgoing channel ({@code events}). Calls return once the broker acknowledged the record, so a
  * consumer acks its input only after its output is durable (at-least-once end to end).
+ *
+ * <p>Each record carries the trace of the span current on the calling thread ({@link JobTracing}): the connector's
+ * producer span is its child and writes the record's {@code traceparent} header. Publishing a {@code JobFailed}
+ * marks that span as failed with the reason, so a failed job's trace shows where and why.
  */
 @ApplicationScoped
 public class EventPublisher {
@@ -56,6 +64,9 @@ public class EventPublisher {
      */
     public void publish(NnftEvent event, String eventId) {
         EventType type = event.type();
+        if (event instanceof JobFailed failed) {
+            JobTracing.failed(Span.current(), failed);
+        }
         send(type.topic(), event.jobId(), codec.encode(event, eventId, java.time.Instant.now()),
                 new RecordHeaders().add("content-type", CLOUDEVENTS_JSON));
         LOG.infof("published %s for job %s", type.eventName(), event.jobId());
@@ -67,6 +78,8 @@ public class EventPublisher {
         Message<byte[]> message = Message.of(value)
                 .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
                         .withTopic(topic).withKey(key).withHeaders(headers).build())
+                // the caller's context, explicitly: the emitter may hand the message on to another thread
+                .addMetadata(TracingMetadata.withCurrent(Context.current()))
                 .withAck(() -> {
                     acked.complete(null);
                     return CompletableFuture.completedFuture(null);

@@ -21,7 +21,8 @@ import java.util.Map;
  * Folds a job's events into its {@link JobView}. Idempotent and order-tolerant: the stage only moves
  * forward by rank, epochs only forward, and request details are taken from whichever event carries
  * them first, so reading a topic again from the beginning (a fresh consumer group, a restart) or
- * reading PlansReady before FineTuneRequested (different topics) gives the same view.
+ * reading PlansReady before FineTuneRequested (different topics) gives the same view. The trace id is the first one
+ * learnt and then kept: every record of a job carries the same trace.
  */
 public final class JobViewReducer {
     private JobViewReducer() {
@@ -29,13 +30,29 @@ public final class JobViewReducer {
 
     /** The view after {@code decoded}; {@code current} may be null (first event of the job). */
     public static JobView apply(JobView current, Decoded decoded, Instant now) {
+        return apply(current, decoded, now, null);
+    }
+
+    /**
+     * As {@link #apply(JobView, Decoded, Instant)} for an event that came in trace {@code traceId} (its record's
+     * {@code traceparent}; null when it carried none).
+     */
+    public static JobView apply(JobView current, Decoded decoded, Instant now, String traceId) {
         Instant at = decoded.time() != null ? decoded.time() : now;
-        return apply(current, decoded.event(), at);
+        return apply(current, decoded.event(), at, traceId);
     }
 
     /** As {@link #apply(JobView, Decoded, Instant)} for an event that happened at {@code at}. */
     public static JobView apply(JobView current, NnftEvent event, Instant at) {
+        return apply(current, event, at, null);
+    }
+
+    /** As {@link #apply(JobView, NnftEvent, Instant)} for an event that came in trace {@code traceId}, or null. */
+    public static JobView apply(JobView current, NnftEvent event, Instant at, String traceId) {
         Draft d = current == null ? Draft.fresh(event.jobId(), at) : Draft.of(current);
+        if (d.traceId == null) {
+            d.traceId = traceId;
+        }
         if (d.updatedAt == null || at.isAfter(d.updatedAt)) {
             d.updatedAt = at;
         }
@@ -142,6 +159,7 @@ public final class JobViewReducer {
         java.util.List<EncoderExported.Artifact> artifacts;
         JobView.Failure failure;
         Boolean cancelRequested;
+        String traceId;
         Instant createdAt;
         Instant updatedAt;
         Instant finishedAt;
@@ -183,6 +201,7 @@ public final class JobViewReducer {
             d.artifacts = v.artifacts();
             d.failure = v.failure();
             d.cancelRequested = v.cancelRequested();
+            d.traceId = v.traceId();
             d.createdAt = v.createdAt();
             d.updatedAt = v.updatedAt();
             d.finishedAt = v.finishedAt();
@@ -214,9 +233,9 @@ public final class JobViewReducer {
         JobView build() {
             return new JobView(jobId, stage, task, dataset, pretrained, configuration, fold, datasetName,
                     numTrainingCases, plansFromPretrained, plans, epoch, epochs, metrics, etaSeconds,
-                    bestEmaPseudoDice, bestMetric, finalValidationDice, epochsRun, earlyStopped, modelFolder, checkpoints,
-                    exportPrefix, artifacts, failure, cancelRequested, createdAt, updatedAt, finishedAt,
-                    intermediatesExpiredAt);
+                    bestEmaPseudoDice, bestMetric, finalValidationDice, epochsRun, earlyStopped, modelFolder,
+                    checkpoints, exportPrefix, artifacts, failure, cancelRequested, traceId, createdAt, updatedAt,
+                    finishedAt, intermediatesExpiredAt);
         }
     }
 }

@@ -12,6 +12,7 @@ import io.nnft.events.TrainingProgress;
 import io.nnft.events.TrainingStarted;
 import io.nnft.gateway.service.JobViews;
 import io.nnft.services.common.EventIntake;
+import io.nnft.services.common.JobTracing;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -36,6 +37,9 @@ public class JobEventConsumer {
 
     @Inject
     JobViews views;
+
+    @Inject
+    JobTracing tracing;
 
     @Incoming("fine-tune-requested")
     @Blocking
@@ -95,7 +99,9 @@ public class JobEventConsumer {
     private CompletionStage<Void> observe(Message<byte[]> message, Class<? extends NnftEvent> type, boolean onlyConsumer) {
         try {
             // a request without job id comes back with the id its planner assigns, so the view follows that job
-            intake.observe(message, type, onlyConsumer).ifPresent(views::apply);
+            // the record's traceparent names the job's trace (the view keeps the first it learns)
+            intake.observe(message, type, onlyConsumer)
+                    .ifPresent(d -> views.apply(d, tracing.traceIdOf(message).orElse(null)));
         } catch (RuntimeException e) {
             // a status view must never stop the stream: log and go on with the next record
             LOG.errorf(e, "could not apply a record of %s to the job views", type.getSimpleName());

@@ -15,9 +15,12 @@ import io.nnft.gateway.service.ArtifactLinks;
 import io.nnft.gateway.service.JobTimeline;
 import io.nnft.gateway.service.JobViews;
 import io.nnft.services.common.EventPublisher;
+import io.nnft.services.common.JobTracing;
 import io.nnft.storage.InvalidLocationException;
 import io.nnft.storage.ObjectLayout;
 import io.nnft.storage.ObjectStore;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 import io.smallrye.mutiny.Multi;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -71,6 +74,9 @@ public class JobResource {
 
     @Inject
     ObjectMapper mapper;
+
+    @Inject
+    JobTracing tracing;
 
     /**
      * Accepts a FineTuneRequested body (without envelope), or the same with {@code datasets: [...]} for
@@ -132,11 +138,18 @@ public class JobResource {
         }
         List<Map<String, String>> jobs = new ArrayList<>();
         for (FineTuneRequested r : accepted) {
-            if (!views.register(r)) {
-                return ProblemResponse.of(409, "job exists", List.of(new Problem("/jobId",
-                        "a job id not used before", "'" + r.jobId() + "', already a job")));
+            // The job's trace begins here (the request's span; one per job below it): its view names the trace.
+            Span span = tracing.start("accept FineTuneRequested", r.jobId(),
+                    io.opentelemetry.context.Context.current());
+            try (Scope ignored = span.makeCurrent()) {
+                if (!views.register(r, JobTracing.currentTraceId().orElse(null))) {
+                    return ProblemResponse.of(409, "job exists", List.of(new Problem("/jobId",
+                            "a job id not used before", "'" + r.jobId() + "', already a job")));
+                }
+                publish(r, eventIds.get(r));
+            } finally {
+                span.end();
             }
-            publish(r, eventIds.get(r));
             jobs.add(Map.of("jobId", r.jobId(), "dataset", r.dataset(), "status", "/jobs/" + r.jobId()));
         }
         Map<String, Object> entity = new LinkedHashMap<>();

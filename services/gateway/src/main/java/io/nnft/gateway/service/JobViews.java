@@ -98,24 +98,30 @@ public class JobViews {
 
     /**
      * Records a request the gateway accepted, before its event comes back from the broker (so GET right
-     * after POST knows the job). False when the job id is already taken.
+     * after POST knows the job), in trace {@code traceId} (null: tracing is off). False when the job id is
+     * already taken.
      */
-    public boolean register(NnftEvent request) {
+    public boolean register(NnftEvent request, String traceId) {
         synchronized (lock(request.jobId())) {
             if (find(request.jobId()).isPresent()) {
                 return false;
             }
-            update(request.jobId(), JobViewReducer.apply(null, request, Instant.now()), null);
+            update(request.jobId(), JobViewReducer.apply(null, request, Instant.now(), traceId), null);
             return true;
         }
     }
 
     /** Applies one consumed event; returns the job's new view. */
     public JobView apply(Decoded decoded) {
+        return apply(decoded, null);
+    }
+
+    /** Applies one consumed event whose record carried trace {@code traceId} (or null); returns the job's new view. */
+    public JobView apply(Decoded decoded, String traceId) {
         String jobId = decoded.jobId();
         JobView next;
         synchronized (lock(jobId)) {
-            next = JobViewReducer.apply(find(jobId).orElse(null), decoded, Instant.now());
+            next = JobViewReducer.apply(find(jobId).orElse(null), decoded, Instant.now(), traceId);
             update(jobId, next, decoded);
         }
         return next;

@@ -121,4 +121,17 @@ class JobViewReducerTest {
         assertThat(JobStage.PREPROCESSED.wireName()).isEqualTo("preprocessed");
         assertThat(JobStage.parse("cancelled")).isEqualTo(JobStage.CANCELLED);
     }
+
+    @Test
+    void theFirstTraceLearntIsTheJobsTrace() {
+        String posted = "4bf92f3577b34da6a3ce929d0e0e4736";
+        JobView v = JobViewReducer.apply(null, request("j9"), T0, null);
+        assertThat(v.traceId()).as("a record without traceparent names no trace").isNull();
+        v = JobViewReducer.apply(v, progress("j9", 0, 0.1), T0.plusSeconds(1), posted);
+        // a later record in another trace (a request republished with its own context) does not move the job
+        v = JobViewReducer.apply(v, progress("j9", 1, 0.2), T0.plusSeconds(2), "0af7651916cd43dd8448eb211c80319c");
+        v = JobViewReducer.apply(v, progress("j9", 2, 0.3), T0.plusSeconds(3));
+        assertThat(v.traceId()).isEqualTo(posted);
+        assertThat(v.withIntermediatesExpiredAt(T0.plusSeconds(9)).traceId()).isEqualTo(posted);
+    }
 }

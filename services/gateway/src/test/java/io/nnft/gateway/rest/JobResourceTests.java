@@ -6,7 +6,9 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.not;
 
 import io.nnft.events.Decoded;
 import io.nnft.events.EventCodec;
@@ -186,6 +188,17 @@ class JobResourceTests {
         given().get("/jobs/NOT_AN_ID/artifacts").then().statusCode(404);
         given().delete("/jobs/no-such-job").then().statusCode(404);
         given().get("/jobs/no-such-job/events").then().statusCode(404);
+    }
+
+    @Test
+    void tracingIsOffWithoutAnOtlpEndpoint() {
+        given().contentType("application/json").body("{\"jobId\":\"gw-untraced\",\"dataset\":\"datasets/Dataset001_Demo/\"}")
+                .post("/jobs").then().statusCode(202);
+        given().get("/jobs/gw-untraced").then().statusCode(200).body("$", not(hasKey("traceId")));
+        try (TopicClient topics = new TopicClient(RealKafkaAndS3.bootstrapServers())) {
+            var record = topics.await(TOPIC, r -> "gw-untraced".equals(r.key()), 1, Duration.ofSeconds(30)).get(0);
+            assertThat(record.headers().lastHeader("traceparent")).as("no trace context on the record").isNull();
+        }
     }
 
     /** A request without what differs between fanned-out jobs. */

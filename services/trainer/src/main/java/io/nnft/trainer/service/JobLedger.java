@@ -93,6 +93,11 @@ public final class JobLedger {
      * entry as it now is.
      */
     public JobState register(PreprocessingCompleted event) {
+        return register(event, null);
+    }
+
+    /** As {@link #register(PreprocessingCompleted)}, recording the job's trace context (W3C traceparent, or null). */
+    public JobState register(PreprocessingCompleted event, String traceparent) {
         String jobId = event.jobId();
         Optional<JobState> existing = read(jobId);
         if (existing.isPresent()) {
@@ -101,7 +106,7 @@ public final class JobLedger {
         JsonNode input = readTree(EventCodec.encodeData(event));
         Instant now = clock.instant();
         JobState s = new JobState(jobId, JobState.Status.REQUESTED, 0, null, null, null, null, 0, null, null,
-                now.toString(), input);
+                now.toString(), input, traceparent);
         store.put(ACTIVE_PREFIX + jobId, new byte[0], JSON);
         try {
             byte[] bytes = MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(s);

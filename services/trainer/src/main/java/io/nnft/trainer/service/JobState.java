@@ -19,12 +19,14 @@ import java.time.Instant;
  * @param trainingSeconds wall time of the finished attempts (TrainingCompleted.wallTimeSeconds sums them)
  * @param reason          why the job failed or was cancelled
  * @param input           the PreprocessingCompleted that started the job (what a resuming replica trains)
+ * @param traceparent     the W3C trace context of the job where it reached the trainer, so that every attempt, on
+ *                        whichever replica, is a span of the job's one trace; null when tracing was off
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record JobState(String jobId, Status status, int attempt, String owner, String leaseUntil,
                        String lastCheckpoint, Integer lastEpoch, double trainingSeconds, String device,
-                       String reason, String updatedAt, JsonNode input) {
+                       String reason, String updatedAt, JsonNode input, String traceparent) {
 
     public enum Status {
         @JsonProperty("requested") REQUESTED,
@@ -45,21 +47,22 @@ public record JobState(String jobId, Status status, int attempt, String owner, S
 
     JobState with(Status s, int a, String o, Instant lease, Instant now) {
         return new JobState(jobId, s, a, o, lease == null ? null : lease.toString(), lastCheckpoint, lastEpoch,
-                trainingSeconds, device, reason, now.toString(), input);
+                trainingSeconds, device, reason, now.toString(), input, traceparent);
     }
 
     JobState withProgress(String checkpoint, Integer epoch, String dev) {
         return new JobState(jobId, status, attempt, owner, leaseUntil, checkpoint != null ? checkpoint : lastCheckpoint,
-                epoch != null ? epoch : lastEpoch, trainingSeconds, dev != null ? dev : device, reason, updatedAt, input);
+                epoch != null ? epoch : lastEpoch, trainingSeconds, dev != null ? dev : device, reason, updatedAt, input,
+                traceparent);
     }
 
     JobState finished(Status s, String why, double addSeconds, Instant now) {
         return new JobState(jobId, s, attempt, owner, null, lastCheckpoint, lastEpoch, trainingSeconds + addSeconds,
-                device, why, now.toString(), input);
+                device, why, now.toString(), input, traceparent);
     }
 
     JobState plusSeconds(double addSeconds) {
         return new JobState(jobId, status, attempt, owner, leaseUntil, lastCheckpoint, lastEpoch,
-                trainingSeconds + addSeconds, device, reason, updatedAt, input);
+                trainingSeconds + addSeconds, device, reason, updatedAt, input, traceparent);
     }
 }

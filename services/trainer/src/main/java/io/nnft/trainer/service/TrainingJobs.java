@@ -5,9 +5,15 @@ import io.nnft.events.PreprocessingCompleted;
 import io.nnft.services.common.EventPublisher;
 import io.nnft.events.Problem;
 import io.nnft.services.common.JobFailure;
+import io.nnft.services.common.JobTracing;
 import io.nnft.storage.InvalidLocationException;
 import io.nnft.storage.ObjectStore;
 import io.nnft.trainer.config.TrainerConfig;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -40,16 +46,24 @@ import org.jboss.logging.Logger;
  * {@link #scan()} at start-up and every {@code nnft.trainer.scan-every}. A duplicate or redelivered event for
  * a job that is running or finished starts nothing. Before a claim the engine self-check runs for the job's plan
  * ({@link SelfCheckGate}, once per plan shape): a node whose check fails claims nothing and leaves the job to others.
+ *
+ * <p>Tracing: the ledger keeps the job's trace context from its {@code PreprocessingCompleted} ({@link JobTracing}),
+ * and each attempt is a span {@code training attempt} in that trace, on whichever replica claims it, with a span
+ * {@code training epoch} per epoch below it ({@link TrainingRun}).
  */
 @ApplicationScoped
 public class TrainingJobs {
     private static final Logger LOG = Logger.getLogger(TrainingJobs.class);
+    static final AttributeKey<Long> ATTEMPT = AttributeKey.longKey("nnft.attempt");
+    static final AttributeKey<String> OWNER = AttributeKey.stringKey("nnft.trainer.owner");
+    static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("nnft.outcome");
 
     private final ObjectStore store;
     private final EventPublisher publisher;
     private final TrainerConfig config;
     private final WorkerLauncher launcher;
     private final TrainerMetrics metrics;
+    private final JobTracing tracing;
     private final Clock clock = Clock.systemUTC();
     private final JobLedger ledger;
     private final Semaphore slots;
@@ -67,12 +81,13 @@ public class TrainingJobs {
 
     @Inject
     public TrainingJobs(ObjectStore store, EventPublisher publisher, TrainerConfig config,
-                        WorkerLauncher launcher, TrainerMetrics metrics, SelfChecks selfChecks) {
+                        WorkerLauncher launcher, TrainerMetrics metrics, SelfChecks selfChecks, JobTracing tracing) {
         this.store = store;
         this.publisher = publisher;
         this.config = config;
         this.launcher = launcher;
         this.metrics = metrics;
+        this.tracing = tracing;
         this.ledger = new JobLedger(store, config.ownerId().orElseGet(TrainingJobs::defaultOwner), config.leaseTtl(), clock);
         this.gate = new SelfCheckGate(store, ledger, config, selfChecks, metrics, clock);
         this.slots = new Semaphore(config.maxJobs());
@@ -144,7 +159,9 @@ public class TrainingJobs {
         if (event.request().pretrained() != null) {
             store.locate(event.request().pretrained());
         }
-        JobState state = existing.orElseGet(() -> ledger.register(event));
+        // the trace the event came in (this consumer's span): every attempt of the job joins it
+        JobState state = existing.orElseGet(() -> ledger.register(event,
+                JobTracing.traceparent(Context.current()).orElse(null)));
         if (state.status().terminal()) {
             return;
         }
@@ -311,8 +328,13 @@ public class TrainingJobs {
         }
         RunningJob job = new RunningJob(jobId, config.workDir().resolve(jobId).resolve("cancel"), claim.get(),
                 clock.instant());
-        new TrainingRun(claim.get(), job, store, publisher, ledger, config, launcher, metrics, timers, () -> stopping,
-                clock).failed(d.reason(), false, d.problems(), 0);
+        Span span = attemptSpan("training give-up", claim.get());
+        try (Scope ignored = span.makeCurrent()) {
+            new TrainingRun(claim.get(), job, store, publisher, ledger, config, launcher, metrics, timers, () -> stopping,
+                    clock, tracing).failed(d.reason(), false, d.problems(), 0);
+        } finally {
+            span.end();
+        }
         LOG.errorf("job %s: failed: %s", jobId, d.reason());
     }
 
@@ -323,16 +345,8 @@ public class TrainingJobs {
             Claim claim = job.claim();
             while (true) {
                 TrainingRun run = new TrainingRun(claim, job, store, publisher, ledger, config, jobLauncher, metrics, timers,
-                        () -> stopping, clock);
-                TrainingRun.Outcome o;
-                try {
-                    o = run.execute();
-                } catch (JobFailure f) {
-                    o = run.failed(f.getMessage(), f.retriable(), f.problems(), 0);
-                } catch (InvalidLocationException f) {
-                    o = run.failed(f.getMessage(), false, List.of(new Problem(f.location(), "a location in bucket '"
-                            + store.bucket() + "'", f.getMessage())), 0);
-                }
+                        () -> stopping, clock, tracing);
+                TrainingRun.Outcome o = attempt(run, claim);
                 outcome = o.name().toLowerCase(java.util.Locale.ROOT);
                 if (o != TrainingRun.Outcome.CRASHED) {
                     break;
@@ -376,6 +390,47 @@ public class TrainingJobs {
                 }
             }
         }
+    }
+
+    /** One attempt as one span of the job's trace: its outcome, and ERROR for a crash or an escaping exception. */
+    private TrainingRun.Outcome attempt(TrainingRun run, Claim claim) throws Exception {
+        Span span = attemptSpan("training attempt", claim);
+        try (Scope ignored = span.makeCurrent()) {
+            TrainingRun.Outcome o;
+            try {
+                o = run.execute();
+            } catch (JobFailure f) {
+                o = run.failed(f.getMessage(), f.retriable(), f.problems(), 0);
+            } catch (InvalidLocationException f) {
+                o = run.failed(f.getMessage(), false, List.of(new Problem(f.location(), "a location in bucket '"
+                        + store.bucket() + "'", f.getMessage())), 0);
+            }
+            span.setAttribute(OUTCOME, o.name().toLowerCase(java.util.Locale.ROOT));
+            if (o == TrainingRun.Outcome.CRASHED) {
+                span.setStatus(StatusCode.ERROR, run.crashDetail());
+            }
+            return o;
+        } catch (Exception | Error e) {
+            span.recordException(e);
+            span.setStatus(StatusCode.ERROR, String.valueOf(e.getMessage()));
+            throw e;
+        } finally {
+            span.end();
+        }
+    }
+
+    /** A span of the job's trace (its context from the ledger; a new trace when the ledger has none). */
+    private Span attemptSpan(String name, Claim claim) {
+        String traceparent = null;
+        try {
+            traceparent = ledger.read(claim.jobId()).map(JobState::traceparent).orElse(null);
+        } catch (RuntimeException e) {
+            LOG.debugf("job %s: no trace context from the ledger (%s); the attempt starts a trace", claim.jobId(), e);
+        }
+        Span span = tracing.start(name, claim.jobId(), JobTracing.context(traceparent));
+        span.setAttribute(ATTEMPT, (long) claim.attempt());
+        span.setAttribute(OWNER, claim.owner());
+        return span;
     }
 
     private void scanQuietly() {

@@ -13,6 +13,7 @@ import io.nnft.events.TrainingProgress;
 import io.nnft.events.TrainingStarted;
 import io.nnft.services.common.EventPublisher;
 import io.nnft.services.common.JobFailure;
+import io.nnft.services.common.JobTracing;
 import io.nnft.services.common.WorkDirs;
 import io.nnft.storage.ObjectLayout;
 import io.nnft.storage.ObjectLocation;
@@ -20,6 +21,10 @@ import io.nnft.storage.ObjectStore;
 import io.nnft.trainer.config.TrainerConfig;
 import io.nnft.trainer.worker.WorkerLine;
 import io.nnft.trainer.worker.WorkerSpec;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -41,12 +46,23 @@ import org.jboss.logging.Logger;
  * the worker JVM up, after every epoch the changed model files up and a {@code TrainingProgress} out, the lease
  * renewed every third of its TTL (a cancellation recorded in the ledger is noticed then too), and at the end
  * the model folder up and one {@code TrainingCompleted} (or {@code JobFailed}) out.
+ *
+ * <p>It runs inside its attempt's span ({@link TrainingJobs}); each epoch line becomes a span {@code training epoch}
+ * below it, from the epoch's start (its {@code epoch_time_s} before the line) to its {@code TrainingProgress},
+ * with the epoch and every metric as attributes ({@code nnft.metric.train_loss}, {@code nnft.metric.mean_pseudo_dice},
+ * ...). The worker JVM gets the attempt's context as {@code TRACEPARENT} ({@link WorkerLauncher}) and emits no spans.
  */
 final class TrainingRun {
     private static final Logger LOG = Logger.getLogger(TrainingRun.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
     /** A classification job's per-case labels, which the preprocessor puts beside the cases. */
     static final String CLASSIFICATION_CSV = "classification.csv";
+    static final AttributeKey<Long> EPOCH = AttributeKey.longKey("nnft.epoch");
+    static final AttributeKey<Long> EPOCHS = AttributeKey.longKey("nnft.epochs");
+    static final AttributeKey<String> DEVICE = AttributeKey.stringKey("nnft.device");
+    static final AttributeKey<Boolean> RESUMED = AttributeKey.booleanKey("nnft.resumed");
+    /** Attribute name prefix of an epoch's metrics: {@code nnft.metric.<metric name>}. */
+    static final String METRIC_PREFIX = "nnft.metric.";
 
     /** How an attempt ended. */
     enum Outcome {
@@ -75,6 +91,7 @@ final class TrainingRun {
     private final ScheduledExecutorService timers;
     private final BooleanSupplier stopping;
     private final Clock clock;
+    private final JobTracing tracing;
 
     private volatile boolean lost;
     private volatile String lastCheckpoint;
@@ -84,7 +101,7 @@ final class TrainingRun {
 
     TrainingRun(Claim claim, RunningJob job, ObjectStore store, EventPublisher publisher, JobLedger ledger,
                 TrainerConfig config, WorkerLauncher launcher, TrainerMetrics metrics, ScheduledExecutorService timers,
-                BooleanSupplier stopping, Clock clock) {
+                BooleanSupplier stopping, Clock clock, JobTracing tracing) {
         this.claim = claim;
         this.job = job;
         this.store = store;
@@ -96,6 +113,7 @@ final class TrainingRun {
         this.timers = timers;
         this.stopping = stopping;
         this.clock = clock;
+        this.tracing = tracing;
     }
 
     String crashDetail() {
@@ -154,6 +172,7 @@ final class TrainingRun {
         MAPPER.writerWithDefaultPrettyPrinter().writeValue(specFile.toFile(), spec);
         Path log = dir.resolve("worker-attempt-" + claim.attempt() + ".log");
 
+        Span.current().setAttribute(RESUMED, resume);
         LOG.infof("job %s: attempt %d %s (fold %s, %s, %d epochs x %d iterations)", jobId, claim.attempt(),
                 resume ? "resumes from " + latestKey : "starts", fold, configuration, settings.epochs(),
                 settings.iterationsPerEpoch());
@@ -176,11 +195,13 @@ final class TrainingRun {
                     case WorkerLine.STARTED -> {
                         device = n.path("device").asText();
                         job.device(device);
-                        LOG.infof("job %s: worker pid %d trains on %s (%s, GPUs visible: %d)", jobId,
-                                n.path("pid").asLong(), device, n.path("engine").asText(), n.path("gpuCount").asInt());
+                        Span.current().setAttribute(DEVICE, device);
+                        LOG.infof("job %s: worker pid %d trains on %s (%s, GPUs visible: %d)%s", jobId,
+                                n.path("pid").asLong(), device, n.path("engine").asText(), n.path("gpuCount").asInt(),
+                                n.hasNonNull("traceparent") ? ", trace context " + n.get("traceparent").asText() : "");
                     }
                     case WorkerLine.MESSAGE -> LOG.infof("job %s: %s", jobId, n.path("text").asText());
-                    case WorkerLine.EPOCH -> onEpoch(n, sync, latestKey, fold);
+                    case WorkerLine.EPOCH -> onEpoch(n, sync, latestKey);
                     case WorkerLine.RESULT -> result = n;
                     case WorkerLine.ERROR -> error = n;
                     default -> LOG.warnf("job %s: unknown worker line %s", jobId, line);
@@ -218,10 +239,39 @@ final class TrainingRun {
         return Outcome.CRASHED;
     }
 
-    private void onEpoch(JsonNode n, ModelSync sync, String latestKey, String fold) {
+    private void onEpoch(JsonNode n, ModelSync sync, String latestKey) {
+        Map<String, Double> m = WorkerLine.readMetrics(n.get("metrics"));
+        Span span = epochSpan(n.path("epoch").asInt(), n.path("epochs").asInt(), m);
+        try (Scope ignored = span.makeCurrent()) {
+            onEpoch(n, m, sync, latestKey);
+        } finally {
+            span.end();
+        }
+    }
+
+    /** A span for an epoch the worker reported just now; it began {@code epoch_time_s} ago. */
+    private Span epochSpan(int epoch, int epochs, Map<String, Double> metrics) {
+        var builder = tracing.tracer().spanBuilder("training epoch").setParent(Context.current());
+        Double seconds = metrics.get("epoch_time_s");
+        if (seconds != null && Double.isFinite(seconds) && seconds >= 0) {
+            builder.setStartTimestamp(clock.instant().minusNanos((long) (seconds * 1e9)));
+        }
+        Span span = builder.startSpan();
+        span.setAttribute(JobTracing.JOB_ID, claim.jobId());
+        span.setAttribute(EPOCH, (long) epoch);
+        span.setAttribute(EPOCHS, (long) epochs);
+        // null (NaN on the wire: no foreground class in any validation patch) stays absent
+        metrics.forEach((name, value) -> {
+            if (value != null) {
+                span.setAttribute(METRIC_PREFIX + name, value);
+            }
+        });
+        return span;
+    }
+
+    private void onEpoch(JsonNode n, Map<String, Double> m, ModelSync sync, String latestKey) {
         String jobId = claim.jobId();
         int epoch = n.path("epoch").asInt();
-        Map<String, Double> m = WorkerLine.readMetrics(n.get("metrics"));
         try {
             List<String> keys = storage("upload epoch " + epoch + " of " + jobId, () -> sync.sync());
             if (keys.contains(latestKey)) {

@@ -1,7 +1,9 @@
 package io.nnft.trainer.service;
 
+import io.nnft.services.common.JobTracing;
 import io.nnft.trainer.config.TrainerConfig;
 import io.nnft.trainer.worker.TrainingWorker;
+import io.opentelemetry.context.Context;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.File;
@@ -11,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -18,7 +21,8 @@ import java.util.Optional;
  * ({@code java.class.path} is {@code <quarkus-app>/quarkus-run.jar}) the folders {@code app/}, {@code lib/main/}
  * and {@code lib/boot/}; otherwise (tests, IDE) {@code java.class.path}; {@code nnft.trainer.worker-classpath}
  * overrides both. The environment is inherited, so a GPU image's {@code PYTORCH_LIBRARY_PATH},
- * {@code PYTORCH_VERSION} and {@code PYTORCH_FLAVOR} reach DJL in the worker.
+ * {@code PYTORCH_VERSION} and {@code PYTORCH_FLAVOR} reach DJL in the worker. The caller's trace context (the
+ * attempt's span) goes in {@code TRACEPARENT}, OpenTelemetry's environment carrier for a child process.
  */
 @ApplicationScoped
 public class WorkerLauncher {
@@ -63,7 +67,14 @@ public class WorkerLauncher {
         ProcessBuilder pb = new ProcessBuilder(command(mainClass, args))
                 .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
         config.djlCacheDir().ifPresent(d -> pb.environment().put("DJL_CACHE_DIR", d));
+        traceContext(pb.environment(), Context.current());
         return pb.start();
+    }
+
+    /** {@code TRACEPARENT} for the span in {@code context}; never one inherited from the service's own environment. */
+    static void traceContext(Map<String, String> environment, Context context) {
+        environment.remove(TrainingWorker.TRACEPARENT_ENV);
+        JobTracing.traceparent(context).ifPresent(t -> environment.put(TrainingWorker.TRACEPARENT_ENV, t));
     }
 
     List<String> command(String mainClass, List<String> args) {

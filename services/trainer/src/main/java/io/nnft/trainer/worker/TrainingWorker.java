@@ -34,6 +34,12 @@ import java.util.List;
  * {@link TrainingDivergedException}'s message); 3 the device was refused; 4 the parent went away.
  */
 public final class TrainingWorker {
+    /**
+     * The attempt's W3C trace context, in the worker's environment (OpenTelemetry's carrier for a child process). The
+     * worker emits no spans (the service makes them from its lines); it logs the context and echoes it when it starts.
+     */
+    public static final String TRACEPARENT_ENV = "TRACEPARENT";
+
     private TrainingWorker() {
     }
 
@@ -97,6 +103,11 @@ public final class TrainingWorker {
         started.put("gpuCount", device.gpuCount());
         started.put("engine", engine.getEngineName() + " " + engine.getVersion());
         started.put("pid", ProcessHandle.current().pid());
+        String traceparent = System.getenv(TRACEPARENT_ENV);
+        if (traceparent != null && !traceparent.isBlank()) {
+            started.put("traceparent", traceparent);
+            System.err.println("nnft worker: job " + spec.jobId() + ", trace context " + traceparent);
+        }
         emit(out, started);
         if (device.refused()) {
             // A deployment problem, not the job's: another node (or a fixed image) can train it.

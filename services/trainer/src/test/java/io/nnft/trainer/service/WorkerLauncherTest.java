@@ -3,8 +3,12 @@ package io.nnft.trainer.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.nnft.services.common.JobTracing;
+import io.opentelemetry.context.Context;
 import java.io.File;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -26,5 +30,17 @@ class WorkerLauncherTest {
                 .isEqualTo("/opt/worker/*");
         assertThatThrownBy(() -> WorkerLauncher.classpath("", Optional.empty()))
                 .hasMessageContaining("nnft.trainer.worker-classpath");
+    }
+
+    @Test
+    void theWorkerGetsTheAttemptsTraceContextAndNeverAnInheritedOne() {
+        String attempt = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        Map<String, String> env = new HashMap<>(Map.of("TRACEPARENT", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+                "PATH", "/usr/bin"));
+        WorkerLauncher.traceContext(env, JobTracing.context(attempt));
+        assertThat(env).containsEntry("TRACEPARENT", attempt).containsEntry("PATH", "/usr/bin");
+        // no span (tracing off): no context at all, rather than the service's own
+        WorkerLauncher.traceContext(env, Context.root());
+        assertThat(env).doesNotContainKey("TRACEPARENT").containsKey("PATH");
     }
 }
