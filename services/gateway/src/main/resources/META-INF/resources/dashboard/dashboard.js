@@ -205,6 +205,11 @@ function jobPage(id) {
               timeline)));
 
   function drawCharts() {
+    if (points.length === 0) {
+      charts.replaceChildren(el("p", { class: "muted panel" }, "no epoch has ended yet"));
+      charts.dataset.points = "0";
+      return;
+    }
     const xs = points.map(p => p.epoch);
     const phases = phasesOf(request);
     const cls = job && job.task === "classification";
