@@ -88,11 +88,7 @@ public record ClassificationEpochRecord(int epoch, double trainLoss, double valL
         }
         e.put("lr", lr);
         e.put("encoder_lr", encoderLr);
-        e.put("epoch_start", epochStartSeconds);
-        e.put("epoch_end", epochEndSeconds);
-        e.put("epoch_time_s", epochTimeSeconds());
-        e.put("data_wait_s", dataWaitSeconds);
-        e.put("trainable_tensors", trainableTensors);
+        writeTiming(e);
     }
 
     /** Reads what {@link #writeJson} wrote. */

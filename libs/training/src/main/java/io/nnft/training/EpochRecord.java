@@ -58,11 +58,7 @@ public record EpochRecord(int epoch, double trainLoss, double valLoss, double[] 
         putNumber(e, "mean_pseudo_dice", meanPseudoDice);
         putNumber(e, "ema_pseudo_dice", emaPseudoDice);
         e.put("lr", lr);
-        e.put("epoch_start", epochStartSeconds);
-        e.put("epoch_end", epochEndSeconds);
-        e.put("epoch_time_s", epochTimeSeconds());
-        e.put("data_wait_s", dataWaitSeconds);
-        e.put("trainable_tensors", trainableTensors);
+        writeTiming(e);
     }
 
     /** Reads what {@link #writeJson} wrote. */

@@ -45,6 +45,15 @@ public interface EpochSummary {
     /** This epoch's object in training_log.json. */
     void writeJson(ObjectNode epoch);
 
+    /** The fields every task's epoch object ends with: start, end, duration, data wait, trainable tensors. */
+    default void writeTiming(ObjectNode e) {
+        e.put("epoch_start", epochStartSeconds());
+        e.put("epoch_end", epochEndSeconds());
+        e.put("epoch_time_s", epochTimeSeconds());
+        e.put("data_wait_s", dataWaitSeconds());
+        e.put("trainable_tensors", trainableTensors());
+    }
+
     /** The task's series on progress.png's first panel, beside the losses (name → value, NaN drawn as 0). */
     Map<String, Double> plotted();
 

@@ -52,9 +52,9 @@ function age(iso) {
 /** The metric a job is judged by: EMA pseudo-Dice for segmentation, the classifier's monitored one. */
 function monitored(job) {
   if (job.task === "classification") {
-    const m = job.metrics || {};
-    const name = ["balanced_accuracy", "auc", "val_loss"].find(n => n in m) || "balanced_accuracy";
-    return { name, last: m[name], best: job.bestMetric ? job.bestMetric.value : undefined };
+    // the trainer says which metric it monitored once it completes; balanced accuracy (the default) until then
+    const name = job.bestMetric ? job.bestMetric.name : "balanced_accuracy";
+    return { name, last: (job.metrics || {})[name], best: job.bestMetric ? job.bestMetric.value : undefined };
   }
   return { name: "ema_pseudo_dice", last: (job.metrics || {}).ema_pseudo_dice, best: job.bestEmaPseudoDice };
 }

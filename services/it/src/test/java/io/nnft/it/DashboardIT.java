@@ -59,6 +59,7 @@ class DashboardIT {
         ObjectStore store = platform.store();
         store.uploadDirectory(root.resolve("demo/Dataset102_SynthB"), "datasets/Dataset102_SynthB");
         store.uploadDirectory(root.resolve("demo/pretrained/Dataset101_SynthA"), "models/Dataset101_SynthA");
+        PipelineIT.uploadClassificationDataset(store, root);
         dashboard = platform.service("gateway").baseUrl() + "/dashboard/";
 
         ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile());
@@ -93,6 +94,12 @@ class DashboardIT {
 
     private static Object js(String script) {
         return ((JavascriptExecutor) browser).executeScript(script);
+    }
+
+    /** An element's text read in one step: the page redraws parts as events arrive, so a held element goes stale. */
+    private static String text(String id) {
+        Object t = js("const e = document.getElementById('" + id + "'); return e ? e.innerText : ''");
+        return t == null ? "" : t.toString();
     }
 
     private static long number(String script) {
@@ -148,14 +155,14 @@ class DashboardIT {
                 + " return c && c.dataset.points ? Number(c.dataset.points) : 0") == 4);
         System.out.printf("dashboard: a finished job's page drew its curves %.2f s after a reload%n",
                 (System.nanoTime() - reload) / 1e9);
-        waitFor("the artifacts listed", () -> !browser.findElements(By.cssSelector("#artifact-list a")).isEmpty());
-        assertThat(browser.findElement(By.id("artifact-list")).getText()).contains("encoder.safetensors")
+        waitFor("the artifacts listed with their sha256", () -> text("artifact-list").matches("(?s).*[0-9a-f]{64}.*"));
+        assertThat(text("artifact-list")).contains("encoder.safetensors")
                 .contains("checkpoint_final.pth").as("the export's sha256").containsPattern("[0-9a-f]{64}");
-        assertThat(browser.findElement(By.id("trainable-phases")).getText()).as("frozen, then unfrozen at epoch 2")
-                .containsPattern("0–1 \\d+").containsPattern("2–3 \\d+");
+        assertThat(text("trainable-phases")).as("frozen, then unfrozen at epoch 2")
+                .containsPattern("0–1\\s+\\d+").containsPattern("2–3\\s+\\d+");
         assertThat(number("return document.querySelector('[data-chart=score]').plot.series.length")).as("x + EMA, mean, "
                 + "two classes").isEqualTo(5);
-        assertThat(browser.findElement(By.id("timeline")).getText()).contains("TrainingProgress 4/4")
+        assertThat(text("timeline")).contains("TrainingProgress 4/4")
                 .contains("EncoderExported");
         screenshot("dashboard-job.png");
 
@@ -175,15 +182,34 @@ class DashboardIT {
         assertThat(labels.toString()).contains(fineTuned + " (from Dataset101_SynthA").contains(scratch + " (from scratch");
         screenshot("dashboard-compare.png");
 
+        // a classifier: its own scores and the confusion matrix
+        String classifier = GatewayRequests.submit(platform, API_KEY, """
+                {"task": "classification", "dataset": "s3://nnft/datasets/Dataset103_SynthClasses/",
+                 "pretrained": "s3://nnft/models/Dataset101_SynthA/fold_all/checkpoint_final.pth",
+                 "configuration": "3d_fullres", "fold": 0, "seed": 7, "budget": {"epochs": 3, "iterationsPerEpoch": 4},
+                 "optimizer": {"initialLr": 1e-3, "encoderLrFactor": 0.1},
+                 "freeze": {"policy": "encoder", "schedule": [{"epoch": 1, "unfreezePrefixes": [""]}]},
+                 "classification": {"labelsFile": "classification.csv", "head": {"hiddenUnits": [16]}}}""");
+        browser.get(dashboard + "#/job/" + classifier);
+        waitFor("the classifier exported", () -> "exported".equals(js("const s = document.getElementById('stage');"
+                + " return s && s.textContent")));
+        waitFor("its three epochs drawn", () -> number(
+                "return Number(document.getElementById('charts').dataset.points)") == 3);
+        assertThat(js("return document.querySelector('[data-chart=score]').plot.series.slice(1).map(s => s.label)"))
+                .asString().contains("accuracy").contains("balanced_accuracy").contains("auc");
+        assertThat(text("confusion")).contains("sphere").contains("ellipsoid");
+        assertThat(text("job-head")).contains("balanced_accuracy");
+        screenshot("dashboard-classifier.png");
+
         // a failed job: the reason, where the pipeline stopped
         String broken = GatewayRequests.submit(platform, API_KEY, request(true, 4, 10)
                 .replace("Dataset102_SynthB", "Dataset109_Missing"));
         browser.get(dashboard + "#/job/" + broken);
         waitFor("the failure shown", () -> !browser.findElements(By.id("failure-reason")).isEmpty()
                 && browser.findElement(By.id("failure-reason")).isDisplayed());
-        assertThat(browser.findElement(By.id("failure")).getText()).contains("Failed in planning")
+        assertThat(text("failure")).contains("Failed in planning")
                 .contains("Dataset109_Missing");
-        assertThat(browser.findElement(By.id("stage")).getText()).isEqualTo("failed");
+        assertThat(text("stage")).isEqualTo("failed");
         screenshot("dashboard-failed.png");
 
         // cancel from the page

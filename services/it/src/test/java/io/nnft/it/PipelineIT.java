@@ -80,14 +80,14 @@ class PipelineIT {
         store.uploadDirectory(root.resolve("demo/Dataset102_SynthB"), "datasets/Dataset102_SynthB");
         store.uploadDirectory(root.resolve("demo/pretrained/Dataset101_SynthA"), "models/Dataset101_SynthA");
         store.uploadDirectory(Path.of("src/test/resources/Dataset002_CTPair"), "datasets/Dataset002_CTPair");
-        uploadClassificationDataset(store);
+        uploadClassificationDataset(store, root);
     }
 
     /**
      * A classification dataset without labelsTr: the demo's images, each labelled by which of its two
      * structures is larger ("sphere" or "ellipsoid", counted in the demo's own label maps).
      */
-    private static void uploadClassificationDataset(ObjectStore store) throws java.io.IOException {
+    static void uploadClassificationDataset(ObjectStore store, Path root) throws java.io.IOException {
         Path demo = root.resolve("demo/Dataset102_SynthB");
         String prefix = "datasets/Dataset103_SynthClasses/";
         StringBuilder csv = new StringBuilder("case,label\n");
