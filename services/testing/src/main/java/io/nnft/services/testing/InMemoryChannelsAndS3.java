@@ -16,14 +16,24 @@ import java.util.Map;
  * @WithTestResource(value = InMemoryChannelsAndS3.class,
  *         initArgs = @ResourceArg(name = InMemoryChannelsAndS3.INCOMING, value = "fine-tune-requested"))
  * }</pre>
+ * or, for a service with many channels, a subclass that names them ({@link #InMemoryChannelsAndS3(String...)}).
  */
 public class InMemoryChannelsAndS3 implements QuarkusTestResourceLifecycleManager {
     public static final String INCOMING = "incoming";
     public static final String OUTGOING = "outgoing";
 
     private final RealS3 s3 = new RealS3();
-    private String[] incoming = {};
+    private String[] incoming;
     private String[] outgoing = {"events"};
+
+    public InMemoryChannelsAndS3() {
+        this(new String[0]);
+    }
+
+    /** A resource for a service whose incoming channels are {@code incoming} (initArgs may still override them). */
+    protected InMemoryChannelsAndS3(String... incoming) {
+        this.incoming = incoming;
+    }
 
     @Override
     public void init(Map<String, String> initArgs) {
