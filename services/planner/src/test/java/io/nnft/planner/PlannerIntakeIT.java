@@ -4,6 +4,7 @@ import static io.nnft.planner.PlannerIntakeTests.count;
 import static io.nnft.planner.PlannerIntakeTests.reason;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 
 import io.nnft.events.EventCodec;
 import io.nnft.events.EventType;
@@ -25,7 +26,8 @@ import org.junit.jupiter.api.Test;
 /**
  * What only a real broker shows: records whose dead letter the broker would refuse (past its 1 MiB record limit)
  * still end in one dead letter, and the consumer goes on: after each case a valid request is planned through the
- * broker and liveness is UP. Everything else about the intake is in {@link PlannerIntakeTests}.
+ * broker, liveness is UP and readiness too, the broker's check included. Everything else about the intake is in
+ * {@link PlannerIntakeTests}.
  */
 @QuarkusTest
 @WithTestResource(RealKafkaAndS3.class)
@@ -49,6 +51,8 @@ class PlannerIntakeIT {
             topics.await(EventType.PLANS_READY.topic(), r -> next.equals(r.key()), 1, WAIT);
         }
         given().get("/q/health/live").then().statusCode(200);
+        // the integration tier's profile (it) checks the broker for readiness, as production does
+        given().get("/q/health/ready").then().statusCode(200).body(containsString("Kafka connection health check"));
     }
 
     @Test

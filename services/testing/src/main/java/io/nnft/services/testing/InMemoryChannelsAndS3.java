@@ -17,6 +17,7 @@ import java.util.Map;
  *         initArgs = @ResourceArg(name = InMemoryChannelsAndS3.INCOMING, value = "fine-tune-requested"))
  * }</pre>
  * or, for a service with many channels, a subclass that names them ({@link #InMemoryChannelsAndS3(String...)}).
+ * The {@code %test} profile (services/common) leaves out the Kafka readiness check: there is no broker to check.
  */
 public class InMemoryChannelsAndS3 implements QuarkusTestResourceLifecycleManager {
     public static final String INCOMING = "incoming";
@@ -50,8 +51,6 @@ public class InMemoryChannelsAndS3 implements QuarkusTestResourceLifecycleManage
         Map<String, String> config = new HashMap<>(s3.start());
         config.putAll(InMemoryConnector.switchIncomingChannelsToInMemory(incoming));
         config.putAll(InMemoryConnector.switchOutgoingChannelsToInMemory(outgoing));
-        // No channel is on Kafka: the readiness check would only look for a broker that is not there.
-        config.put("quarkus.kafka.health.enabled", "false");
         return config;
     }
 
