@@ -13,6 +13,8 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
@@ -32,6 +34,8 @@ import org.eclipse.microprofile.reactive.messaging.Message;
  */
 public final class InMemoryTopics implements Topics {
     private static final String CONNECTOR = "smallrye-in-memory";
+    private static final Pattern CONNECTOR_KEY =
+            Pattern.compile("mp\\.messaging\\.(incoming|outgoing)\\.([^.]+)\\.connector");
     private static final Map<String, AtomicLong> OFFSETS = new ConcurrentHashMap<>();
 
     private final InMemoryConnector connector;
@@ -45,15 +49,15 @@ public final class InMemoryTopics implements Topics {
         this.connector = connector;
         Config config = ConfigProvider.getConfig();
         for (String name : config.getPropertyNames()) {
-            String[] parts = name.split("\\.");
-            if (parts.length == 5 && parts[0].equals("mp") && parts[1].equals("messaging") && parts[4].equals("connector")
-                    && CONNECTOR.equals(config.getOptionalValue(name, String.class).orElse(null))) {
-                String channel = parts[3];
-                String topic = config.getOptionalValue("mp.messaging." + parts[2] + "." + channel + ".topic", String.class)
-                        .orElse(channel);
-                if (parts[2].equals("incoming")) {
+            Matcher m = CONNECTOR_KEY.matcher(name);
+            if (m.matches() && CONNECTOR.equals(config.getOptionalValue(name, String.class).orElse(null))) {
+                String direction = m.group(1);
+                String channel = m.group(2);
+                String topic = config.getOptionalValue("mp.messaging." + direction + "." + channel + ".topic",
+                        String.class).orElse(channel);
+                if (direction.equals("incoming")) {
                     incoming.put(topic, channel);
-                } else if (parts[2].equals("outgoing")) {
+                } else {
                     outgoing.put(channel, topic);
                 }
             }
@@ -118,7 +122,8 @@ public final class InMemoryTopics implements Topics {
                 Headers headers = meta.map(OutgoingKafkaRecordMetadata::getHeaders).orElseGet(RecordHeaders::new);
                 byte[] value = (byte[]) m.getPayload();
                 records.add(new ConsumerRecord<>(topic, 0, offset++, ConsumerRecord.NO_TIMESTAMP,
-                        TimestampType.NO_TIMESTAMP_TYPE, size(key), size(value), key, value, headers, Optional.empty()));
+                        TimestampType.NO_TIMESTAMP_TYPE, size(key), size(value), key, value, headers,
+                        Optional.empty()));
             }
         }
         return records;

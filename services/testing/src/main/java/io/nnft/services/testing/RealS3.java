@@ -11,8 +11,8 @@ import java.util.UUID;
  * Gives a {@code @QuarkusTest} a real S3 server (s3proxy, SigV4-checking) in the test JVM on loopback, and a fresh
  * bucket on it: object storage is the engines' edge, so even the fast tier talks to a real server. Set
  * {@code -Dnnft.test.s3.endpoint=...} (with {@code nnft.test.s3.access-key}/{@code secret-key}) to use an existing
- * one instead. Used alone by nothing: {@link InMemoryChannelsAndS3} (fast tier) and {@link RealKafkaAndS3}
- * (integration tier) each add their messaging to it.
+ * one instead. {@link InMemoryChannelsAndS3} (fast tier) and {@link RealKafkaAndS3} (integration tier) each add
+ * their messaging to it.
  */
 public class RealS3 implements QuarkusTestResourceLifecycleManager {
     private static volatile ObjectStore store;
@@ -22,7 +22,8 @@ public class RealS3 implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
         String endpoint = System.getProperty("nnft.test.s3.endpoint");
-        String accessKey = System.getProperty("nnft.test.s3.access-key", "test-" + UUID.randomUUID().toString().substring(0, 8));
+        String accessKey = System.getProperty("nnft.test.s3.access-key",
+                "test-" + UUID.randomUUID().toString().substring(0, 8));
         String secretKey = System.getProperty("nnft.test.s3.secret-key", UUID.randomUUID().toString());
         if (endpoint == null) {
             s3 = EmbeddedS3.start(accessKey, secretKey);
