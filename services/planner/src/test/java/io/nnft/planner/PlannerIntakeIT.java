@@ -9,10 +9,11 @@ import static org.hamcrest.Matchers.containsString;
 import io.nnft.events.EventCodec;
 import io.nnft.events.EventType;
 import io.nnft.events.FineTuneRequested;
+import io.nnft.services.testing.IntegrationTier;
 import io.nnft.services.testing.RealKafkaAndS3;
 import io.nnft.services.testing.TopicClient;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,7 +31,7 @@ import org.junit.jupiter.api.Test;
  * {@link PlannerIntakeTests}.
  */
 @QuarkusTest
-@WithTestResource(RealKafkaAndS3.class)
+@TestProfile(IntegrationTier.class)
 class PlannerIntakeIT {
     private static final String SOURCE = "/nnft/test";
     private static final EventCodec CODEC = new EventCodec(SOURCE);

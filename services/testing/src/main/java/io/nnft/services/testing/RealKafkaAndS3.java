@@ -7,10 +7,10 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The integration tier ({@code *IT}): gives a {@code @QuarkusTest} a real Kafka broker (KRaft) and a real S3 server
- * ({@link RealS3}), both started in the test JVM on loopback. Set {@code -Dnnft.test.kafka.bootstrap=host:port}
- * and/or {@code -Dnnft.test.s3.endpoint=...} (with {@code nnft.test.s3.access-key}/{@code secret-key}) to run the
- * same tests against an existing cluster instead.
+ * The integration tier ({@code *IT}, through {@link IntegrationTier}): gives a {@code @QuarkusTest} a real Kafka broker
+ * (KRaft) and a real S3 server ({@link RealS3}), both started in the test JVM on loopback. Set
+ * {@code -Dnnft.test.kafka.bootstrap=host:port} and/or {@code -Dnnft.test.s3.endpoint=...} (with
+ * {@code nnft.test.s3.access-key}/{@code secret-key}) to run the same tests against an existing cluster instead.
  */
 public class RealKafkaAndS3 implements QuarkusTestResourceLifecycleManager {
     private static volatile String bootstrapServers;
