@@ -98,7 +98,7 @@ class DivergenceTests {
             assertThatThrownBy(() -> await(topics, EventType.JOB_FAILED, id, 2, Duration.ofSeconds(4)))
                     .as("a second JobFailed").isInstanceOf(AssertionError.class);
 
-            JobState s = new JobLedger(store, "probe", Duration.ofMinutes(1), Clock.systemUTC()).read(id).orElseThrow();
+            JobState s = TrainerTests.state(id);
             assertThat(s.status()).isEqualTo(JobState.Status.FAILED);
             assertThat(s.attempt()).as("not retried").isEqualTo(1);
             assertThat(s.reason()).isEqualTo(failed.reason());

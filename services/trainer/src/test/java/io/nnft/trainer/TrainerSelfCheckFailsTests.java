@@ -103,7 +103,7 @@ class TrainerSelfCheckFailsTests {
                 assertThat(p.where()).isEqualTo(refusalKey);
                 assertThat(p.found()).isEqualTo(FailingEngineSelfCheck.VERDICT);
             });
-            assertThat(state(id).status()).isEqualTo(JobState.Status.FAILED);
+            assertThat(TrainerTests.state(id).status()).isEqualTo(JobState.Status.FAILED);
             for (EventType none : new EventType[] {EventType.TRAINING_PROGRESS, EventType.TRAINING_COMPLETED}) {
                 assertThatThrownBy(() -> topics.await(none.topic(), r -> id.equals(r.key()), 1, Duration.ofSeconds(3)))
                         .as("a %s for %s", none.eventName(), id).isInstanceOf(AssertionError.class);

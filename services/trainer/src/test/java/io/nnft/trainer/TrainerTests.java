@@ -178,9 +178,24 @@ class TrainerTests {
                 .as("a %d-th %s for %s", n + 1, type.eventName(), jobId).isInstanceOf(AssertionError.class);
     }
 
-    private static JobState state(String jobId) {
-        return new JobLedger(RealS3.store(), "probe", Duration.ofMinutes(1), Clock.systemUTC()).read(jobId)
-                .orElseThrow();
+    /**
+     * The job's ledger entry once it has ended (at most 30 s): the trainer publishes a job's last event, then writes
+     * its end to the ledger, and on in-memory channels the test sees the event before that write.
+     */
+    static JobState state(String jobId) {
+        JobLedger ledger = new JobLedger(RealS3.store(), "probe", Duration.ofMinutes(1), Clock.systemUTC());
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        JobState s = ledger.read(jobId).orElseThrow();
+        while (!s.status().terminal() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted waiting for the ledger of " + jobId, e);
+            }
+            s = ledger.read(jobId).orElseThrow();
+        }
+        return s;
     }
 
     @Test
