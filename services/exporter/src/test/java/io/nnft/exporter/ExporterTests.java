@@ -15,11 +15,17 @@ import io.nnft.events.JobFailed;
 import io.nnft.events.Task;
 import io.nnft.events.TrainingCompleted;
 import io.nnft.imageio.NdArray;
-import io.nnft.services.testing.RealKafkaAndS3;
-import io.nnft.services.testing.TopicClient;
+import io.nnft.services.testing.InMemoryChannelsAndS3;
+import io.nnft.services.testing.InMemoryTopics;
+import io.nnft.services.testing.RealS3;
+import io.nnft.services.testing.Topics;
 import io.nnft.storage.ObjectStore;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.reactive.messaging.memory.InMemoryConnector;
+import jakarta.enterprise.inject.Any;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -39,12 +45,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The exporter over a real broker and a real S3 server: a TrainingCompleted for nnU-Net's own slim checkpoint
+ * The exporter on in-memory channels and a real S3 server: a TrainingCompleted for nnU-Net's own slim checkpoint
  * becomes an export in the bucket and an EncoderExported whose presigned URLs serve the encoder bit for bit;
  * a missing checkpoint fails the job naming the key, and the consumer goes on.
  */
 @QuarkusTest
-@QuarkusTestResource(RealKafkaAndS3.class)
+@WithTestResource(value = InMemoryChannelsAndS3.class,
+        initArgs = @ResourceArg(name = InMemoryChannelsAndS3.INCOMING, value = "training-completed"))
 class ExporterTests {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final EventCodec CODEC = new EventCodec("/nnft/test");
@@ -55,27 +62,31 @@ class ExporterTests {
     @TempDir
     static Path tmp;
 
+    @Inject
+    @Any
+    InMemoryConnector connector;
+
     @BeforeAll
     static void uploadModelFolder() {
-        RealKafkaAndS3.store().uploadDirectory(MODEL, "jobs/" + SOURCE_JOB + "/model");
+        RealS3.store().uploadDirectory(MODEL, "jobs/" + SOURCE_JOB + "/model");
     }
 
     private static TrainingCompleted completed(String jobId, String modelJob, Export export) {
         FineTuneRequested request = new FineTuneRequested(jobId, Task.SEGMENTATION, "datasets/Dataset505_TinyIso/",
                 null, null, null, null, null, null, null, null, null, export, null).withDefaults();
-        String bucket = RealKafkaAndS3.store().bucket();
+        String bucket = RealS3.store().bucket();
         String model = "s3://" + bucket + "/jobs/" + modelJob + "/model/";
         return new TrainingCompleted(jobId, request, model,
                 new TrainingCompleted.Checkpoints(model + "fold_0/checkpoint_final.pth", null, null),
                 0.4715, 0.47, null, 1, false, 12.5, "cpu()", new TrainingCompleted.BestMetric("ema_pseudo_dice", 0.4715, 0));
     }
 
-    private static void publish(TopicClient topics, TrainingCompleted event) {
+    private static void publish(Topics topics, TrainingCompleted event) {
         // encode validates against schemas/TrainingCompleted.v1.schema.json and refuses an invalid event
         topics.publish(EventType.TRAINING_COMPLETED.topic(), event.jobId(), CODEC.encode(event));
     }
 
-    private static ConsumerRecord<String, byte[]> awaitOne(TopicClient topics, EventType type, String jobId) {
+    private static ConsumerRecord<String, byte[]> awaitOne(Topics topics, EventType type, String jobId) {
         return topics.await(type.topic(), r -> jobId.equals(r.key()), 1, WAIT).get(0);
     }
 
@@ -91,12 +102,12 @@ class ExporterTests {
 
     @Test
     void exportsTheEncoderAndServesItThroughPresignedUrls() throws Exception {
-        try (TopicClient topics = new TopicClient(RealKafkaAndS3.bootstrapServers())) {
+        try (Topics topics = new InMemoryTopics(connector)) {
             Instant before = Instant.now();
             publish(topics, completed("export-ok-1", SOURCE_JOB, new Export(Export.Checkpoint.FINAL, true)));
             EncoderExported exported = CODEC.decode(awaitOne(topics, EventType.ENCODER_EXPORTED, "export-ok-1").value(),
                     EncoderExported.class);
-            ObjectStore store = RealKafkaAndS3.store();
+            ObjectStore store = RealS3.store();
             assertThat(exported.task()).isEqualTo(Task.SEGMENTATION);
             assertThat(exported.checkpoint()).isEqualTo(Export.Checkpoint.FINAL);
             assertThat(exported.sourceCheckpoint()).endsWith("jobs/" + SOURCE_JOB + "/model/fold_0/checkpoint_final.pth");
@@ -147,13 +158,13 @@ class ExporterTests {
 
     @Test
     void theSameTrainingCompletedTwiceIsExportedOnce() {
-        try (TopicClient topics = new TopicClient(RealKafkaAndS3.bootstrapServers())) {
+        try (Topics topics = new InMemoryTopics(connector)) {
             byte[] once = CODEC.encode(completed("export-twice-1", SOURCE_JOB, new Export(Export.Checkpoint.FINAL, false)));
             topics.publish(EventType.TRAINING_COMPLETED.topic(), "export-twice-1", once);
             awaitOne(topics, EventType.ENCODER_EXPORTED, "export-twice-1");
             // a redelivery after the export ended: same CloudEvent id and source
             topics.publish(EventType.TRAINING_COMPLETED.topic(), "export-twice-1", once);
-            // a later job on the same partition is exported, so the copy has been read by then
+            // a later job on the same channel is exported, so the copy has been read by then
             publish(topics, completed("export-twice-2", SOURCE_JOB, new Export(Export.Checkpoint.FINAL, false)));
             awaitOne(topics, EventType.ENCODER_EXPORTED, "export-twice-2");
             assertThat(topics.readAll(EventType.ENCODER_EXPORTED.topic(), r -> "export-twice-1".equals(r.key())))
@@ -164,7 +175,7 @@ class ExporterTests {
 
     @Test
     void aMissingCheckpointFailsTheJobNamingTheKeyAndTheConsumerGoesOn() {
-        try (TopicClient topics = new TopicClient(RealKafkaAndS3.bootstrapServers())) {
+        try (Topics topics = new InMemoryTopics(connector)) {
             publish(topics, completed("export-missing-1", "export-missing-1", null));
             // best asked for, none recorded: the final checkpoint is exported
             publish(topics, completed("export-after-1", SOURCE_JOB, new Export(Export.Checkpoint.BEST, false)));

@@ -11,11 +11,17 @@ import io.nnft.events.FineTuneRequested;
 import io.nnft.events.JobFailed;
 import io.nnft.events.PlansReady;
 import io.nnft.events.Problem;
-import io.nnft.services.testing.RealKafkaAndS3;
-import io.nnft.services.testing.TopicClient;
+import io.nnft.services.testing.InMemoryChannelsAndS3;
+import io.nnft.services.testing.InMemoryTopics;
+import io.nnft.services.testing.RealS3;
+import io.nnft.services.testing.Topics;
 import io.nnft.storage.ObjectStore;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.reactive.messaging.memory.InMemoryConnector;
+import jakarta.enterprise.inject.Any;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,11 +34,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The planner over a real broker and a real S3 server: good requests become plans in the bucket and a
+ * The planner on in-memory channels and a real S3 server: good requests become plans in the bucket and a
  * PlansReady; bad ones end as dead letters and JobFailed with the reason, and the consumer goes on.
  */
 @QuarkusTest
-@QuarkusTestResource(RealKafkaAndS3.class)
+@WithTestResource(value = InMemoryChannelsAndS3.class,
+        initArgs = @ResourceArg(name = InMemoryChannelsAndS3.INCOMING, value = "fine-tune-requested"))
 class PlannerTests {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final EventCodec CODEC = new EventCodec("/nnft/test");
@@ -41,9 +48,13 @@ class PlannerTests {
     @TempDir
     static Path tmp;
 
+    @Inject
+    @Any
+    InMemoryConnector connector;
+
     @BeforeAll
     static void uploadDatasets() throws IOException {
-        ObjectStore store = RealKafkaAndS3.store();
+        ObjectStore store = RealS3.store();
         // nnU-Net's own fingerprint and plans of these three cases are the reference.
         Path ct = Path.of("src/test/resources/Dataset001_CT");
         store.uploadDirectory(ct, "datasets/Dataset001_CT");
@@ -86,12 +97,12 @@ class PlannerTests {
 
     @Test
     void aClassificationDatasetWithoutSegmentationsTakesThePretrainedPlans() throws IOException {
-        try (TopicClient topics = new TopicClient(RealKafkaAndS3.bootstrapServers())) {
+        try (Topics topics = new InMemoryTopics(connector)) {
             publish(topics, classification("cls-plan-1", "classification.csv", true));
             PlansReady ready = CODEC.decode(awaitOne(topics, EventType.PLANS_READY, "cls-plan-1").value(), PlansReady.class);
             assertThat(ready.numTrainingCases()).isEqualTo(3);
             assertThat(ready.plansTransferred()).isTrue();
-            ObjectStore store = RealKafkaAndS3.store();
+            ObjectStore store = RealS3.store();
             JsonNode plans = MAPPER.readTree(store.getBytes(store.locate(ready.plans()).key()));
             JsonNode pretrained = MAPPER.readTree(Path.of("src/test/resources/ct_nnUNetPlans.json").toFile());
             // spacing, normalization, transpose and intensity statistics are the encoder's, not re-planned
@@ -108,14 +119,14 @@ class PlannerTests {
 
     @Test
     void badClassLabelsFailTheJobNamingFileAndLineAndTheConsumerGoesOn() throws IOException {
-        try (TopicClient topics = new TopicClient(RealKafkaAndS3.bootstrapServers())) {
+        try (Topics topics = new InMemoryTopics(connector)) {
             publish(topics, classification("cls-bad-csv-1", "bad.csv", true));
             publish(topics, classification("cls-one-class-1", "one_class.csv", false));
             publish(topics, classification("cls-no-csv-1", "missing.csv", false));
             publish(topics, classification("cls-after-bad-1", "classification.csv", false));
 
             JobFailed bad = CODEC.decode(awaitOne(topics, EventType.JOB_FAILED, "cls-bad-csv-1").value(), JobFailed.class);
-            String csv = "s3://" + RealKafkaAndS3.store().bucket() + "/datasets/Dataset004_CTClasses/bad.csv";
+            String csv = "s3://" + RealS3.store().bucket() + "/datasets/Dataset004_CTClasses/bad.csv";
             assertThat(bad.reason()).contains(csv + " line 3").contains("ct_009");
             assertThat(bad.problemList()).extracting(p -> p.where())
                     .containsExactly(csv + " line 3", csv + " line 4");
@@ -135,25 +146,25 @@ class PlannerTests {
         }
     }
 
-    private static void publish(TopicClient topics, FineTuneRequested request) {
+    private static void publish(Topics topics, FineTuneRequested request) {
         topics.publish(EventType.FINE_TUNE_REQUESTED.topic(), request.jobId(), CODEC.encode(request));
     }
 
-    private static ConsumerRecord<String, byte[]> awaitOne(TopicClient topics, EventType type, String jobId) {
+    private static ConsumerRecord<String, byte[]> awaitOne(Topics topics, EventType type, String jobId) {
         return topics.await(type.topic(), r -> jobId.equals(r.key()), 1, WAIT).get(0);
     }
 
     @Test
     void plansADatasetLikeNnUNetAndStoresTheResults() throws IOException {
-        try (TopicClient topics = new TopicClient(RealKafkaAndS3.bootstrapServers())) {
-            publish(topics, FineTuneRequested.of("s3://" + RealKafkaAndS3.store().bucket() + "/datasets/Dataset001_CT/")
+        try (Topics topics = new InMemoryTopics(connector)) {
+            publish(topics, FineTuneRequested.of("s3://" + RealS3.store().bucket() + "/datasets/Dataset001_CT/")
                     .withJobId("plan-ok-1"));
             PlansReady ready = CODEC.decode(awaitOne(topics, EventType.PLANS_READY, "plan-ok-1").value(), PlansReady.class);
             assertThat(ready.datasetName()).isEqualTo("Dataset001_CT");
             assertThat(ready.numTrainingCases()).isEqualTo(3);
             assertThat(ready.plansTransferred()).isFalse();
 
-            ObjectStore store = RealKafkaAndS3.store();
+            ObjectStore store = RealS3.store();
             JsonNode plans = MAPPER.readTree(store.getBytes(store.locate(ready.plans()).key()));
             JsonNode reference = MAPPER.readTree(Path.of("src/test/resources/ct_nnUNetPlans.json").toFile());
             assertThat(plans.path("dataset_name").asText()).isEqualTo("Dataset001_CT");
@@ -170,7 +181,7 @@ class PlannerTests {
 
     @Test
     void malformedEventsAreDeadLetteredAndTheConsumerGoesOn() {
-        try (TopicClient topics = new TopicClient(RealKafkaAndS3.bootstrapServers())) {
+        try (Topics topics = new InMemoryTopics(connector)) {
             String topic = EventType.FINE_TUNE_REQUESTED.topic();
             topics.publish(topic, "garbage-key", "{not json".getBytes(StandardCharsets.UTF_8));
             byte[] badFold = ("{\"specversion\":\"1.0\",\"id\":\"x1\",\"source\":\"/t\",\"type\":\"nnft.FineTuneRequested.v1\","
@@ -201,7 +212,7 @@ class PlannerTests {
 
     @Test
     void aNumberPastItsBoundFailsTheJobNamingFieldAndBound() {
-        try (TopicClient topics = new TopicClient(RealKafkaAndS3.bootstrapServers())) {
+        try (Topics topics = new InMemoryTopics(connector)) {
             String topic = EventType.FINE_TUNE_REQUESTED.topic();
             // no datacontenttype: CloudEvents 1.0 reads that as application/json, so only the budget is wrong
             byte[] huge = ("{\"specversion\":\"1.0\",\"id\":\"x2\",\"source\":\"/t\",\"type\":\"nnft.FineTuneRequested.v1\","
@@ -221,7 +232,7 @@ class PlannerTests {
 
     @Test
     void aBrokenDatasetFailsTheJobNamingEachProblem() {
-        try (TopicClient topics = new TopicClient(RealKafkaAndS3.bootstrapServers())) {
+        try (Topics topics = new InMemoryTopics(connector)) {
             publish(topics, FineTuneRequested.of("datasets/Dataset003_Broken/").withJobId("broken-ds-1"));
             JobFailed failed = CODEC.decode(awaitOne(topics, EventType.JOB_FAILED, "broken-ds-1").value(), JobFailed.class);
             assertThat(failed.reason()).contains("failed verification");
@@ -234,7 +245,7 @@ class PlannerTests {
 
     @Test
     void aDatasetOutsideOurBucketOrMissingFailsClearly() {
-        try (TopicClient topics = new TopicClient(RealKafkaAndS3.bootstrapServers())) {
+        try (Topics topics = new InMemoryTopics(connector)) {
             publish(topics, FineTuneRequested.of("datasets/Dataset009_Missing/").withJobId("missing-ds-1"));
             JobFailed failed = CODEC.decode(awaitOne(topics, EventType.JOB_FAILED, "missing-ds-1").value(), JobFailed.class);
             assertThat(failed.reason()).contains("no dataset at s3://");

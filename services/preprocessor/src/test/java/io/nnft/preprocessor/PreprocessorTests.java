@@ -10,11 +10,17 @@ import io.nnft.events.PlansReady;
 import io.nnft.events.PreprocessingCompleted;
 import io.nnft.imageio.NdArray;
 import io.nnft.imageio.Npy;
-import io.nnft.services.testing.RealKafkaAndS3;
-import io.nnft.services.testing.TopicClient;
+import io.nnft.services.testing.InMemoryChannelsAndS3;
+import io.nnft.services.testing.InMemoryTopics;
+import io.nnft.services.testing.RealS3;
+import io.nnft.services.testing.Topics;
 import io.nnft.storage.ObjectStore;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.reactive.messaging.memory.InMemoryConnector;
+import jakarta.enterprise.inject.Any;
+import jakarta.inject.Inject;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -25,9 +31,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The preprocessor over a real broker and S3 server: nnU-Net's arrays in the bucket, reuse on redelivery. */
+/** The preprocessor on in-memory channels and a real S3 server: nnU-Net's arrays in the bucket, reuse on redelivery. */
 @QuarkusTest
-@QuarkusTestResource(RealKafkaAndS3.class)
+@WithTestResource(value = InMemoryChannelsAndS3.class,
+        initArgs = @ResourceArg(name = InMemoryChannelsAndS3.INCOMING, value = "plans-ready"))
 class PreprocessorTests {
     private static final EventCodec CODEC = new EventCodec("/nnft/test");
     private static final Duration WAIT = Duration.ofSeconds(120);
@@ -35,9 +42,13 @@ class PreprocessorTests {
     @TempDir
     static Path tmp;
 
+    @Inject
+    @Any
+    InMemoryConnector connector;
+
     @BeforeAll
     static void upload() throws IOException {
-        ObjectStore store = RealKafkaAndS3.store();
+        ObjectStore store = RealS3.store();
         store.uploadDirectory(Path.of("src/test/resources/Dataset001_CT"), "datasets/Dataset001_CT");
         store.putFile("plans/ct/nnUNetPlans.json", Path.of("src/test/resources/ct_nnUNetPlans.json"));
         // A copy whose ct_001 image is not a NIfTI file.
@@ -62,7 +73,7 @@ class PreprocessorTests {
 
     @Test
     void preprocessesAClassificationDatasetWithoutSegmentationsAndCarriesItsLabels() throws IOException {
-        ObjectStore store = RealKafkaAndS3.store();
+        ObjectStore store = RealS3.store();
         String bucket = store.bucket();
         FineTuneRequested request = io.nnft.events.EventJson.mapper().readValue("{\"jobId\":\"prep-cls-1\","
                 + "\"task\":\"classification\",\"dataset\":\"s3://" + bucket + "/datasets/Dataset005_CTClasses/\"}",
@@ -70,7 +81,7 @@ class PreprocessorTests {
         PlansReady ready = new PlansReady("prep-cls-1", request, "Dataset005_CTClasses",
                 "s3://" + bucket + "/plans/ctcls/nnUNetPlans.json",
                 "s3://" + bucket + "/datasets/Dataset005_CTClasses/dataset.json", null, request.configuration(), 3, true);
-        try (TopicClient topics = new TopicClient(RealKafkaAndS3.bootstrapServers())) {
+        try (Topics topics = new InMemoryTopics(connector)) {
             topics.publish(EventType.PLANS_READY.topic(), "prep-cls-1", CODEC.encode(ready));
             PreprocessingCompleted done = awaitCompleted(topics, "prep-cls-1", 1);
             assertThat(done.numCases()).isEqualTo(3);
@@ -106,23 +117,23 @@ class PreprocessorTests {
     }
 
     private static PlansReady plansReady(String jobId, String dataset) {
-        String bucket = RealKafkaAndS3.store().bucket();
+        String bucket = RealS3.store().bucket();
         FineTuneRequested request = FineTuneRequested.of("s3://" + bucket + "/datasets/" + dataset + "/")
                 .withJobId(jobId).withDefaults();
         return new PlansReady(jobId, request, dataset, "s3://" + bucket + "/plans/ct/nnUNetPlans.json",
                 "s3://" + bucket + "/datasets/" + dataset + "/dataset.json", null, request.configuration(), 3, false);
     }
 
-    private static PreprocessingCompleted awaitCompleted(TopicClient topics, String jobId, int count) {
+    private static PreprocessingCompleted awaitCompleted(Topics topics, String jobId, int count) {
         var records = topics.await(EventType.PREPROCESSING_COMPLETED.topic(), r -> jobId.equals(r.key()), count, WAIT);
         return CODEC.decode(records.get(count - 1).value(), PreprocessingCompleted.class);
     }
 
     @Test
     void writesNnUNetsArraysToTheBucketAndReusesThemOnRedelivery() throws IOException {
-        ObjectStore store = RealKafkaAndS3.store();
+        ObjectStore store = RealS3.store();
         PlansReady ready = plansReady("prep-ok-1", "Dataset001_CT");
-        try (TopicClient topics = new TopicClient(RealKafkaAndS3.bootstrapServers())) {
+        try (Topics topics = new InMemoryTopics(connector)) {
             topics.publish(EventType.PLANS_READY.topic(), "prep-ok-1", CODEC.encode(ready));
             PreprocessingCompleted done = awaitCompleted(topics, "prep-ok-1", 1);
             assertThat(done.numCases()).isEqualTo(3);
@@ -160,12 +171,12 @@ class PreprocessorTests {
 
     @Test
     void theSameEventThreeTimesIsHandledOnce() {
-        try (TopicClient topics = new TopicClient(RealKafkaAndS3.bootstrapServers())) {
+        try (Topics topics = new InMemoryTopics(connector)) {
             byte[] record = CODEC.encode(plansReady("prep-thrice-1", "Dataset004_Corrupt"));
             for (int i = 0; i < 3; i++) {
                 topics.publish(EventType.PLANS_READY.topic(), "prep-thrice-1", record);
             }
-            // one partition: once the next job has its outcome, the three copies have been handled
+            // one channel, in order: once the next job has its outcome, the three copies have been handled
             topics.publish(EventType.PLANS_READY.topic(), "prep-thrice-next",
                     CODEC.encode(plansReady("prep-thrice-next", "Dataset004_Corrupt")));
             topics.await(EventType.JOB_FAILED.topic(), r -> "prep-thrice-next".equals(r.key()), 1, WAIT);
@@ -177,7 +188,7 @@ class PreprocessorTests {
 
     @Test
     void aCorruptCaseFailsTheJobNamingTheCase() {
-        try (TopicClient topics = new TopicClient(RealKafkaAndS3.bootstrapServers())) {
+        try (Topics topics = new InMemoryTopics(connector)) {
             topics.publish(EventType.PLANS_READY.topic(), "prep-bad-1", CODEC.encode(plansReady("prep-bad-1", "Dataset004_Corrupt")));
             var record = topics.await(EventType.JOB_FAILED.topic(), r -> "prep-bad-1".equals(r.key()), 1, WAIT).get(0);
             JobFailed failed = CODEC.decode(record.value(), JobFailed.class);

@@ -8,16 +8,20 @@ import io.nnft.events.EventCodec;
 import io.nnft.events.EventType;
 import io.nnft.events.JobFailed;
 import io.nnft.events.TrainingProgress;
-import io.nnft.services.testing.RealKafkaAndS3;
-import io.nnft.services.testing.TopicClient;
+import io.nnft.services.testing.InMemoryTopics;
+import io.nnft.services.testing.RealS3;
+import io.nnft.services.testing.Topics;
 import io.nnft.storage.ObjectStore;
 import io.nnft.trainer.service.DivergingWorkerLauncher;
 import io.nnft.trainer.service.JobLedger;
 import io.nnft.trainer.service.JobState;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.smallrye.reactive.messaging.memory.InMemoryConnector;
+import jakarta.enterprise.inject.Any;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,12 +36,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A diverging worker (the real worker JVM, its batches NaN from epoch 1, iteration 1 on; see
- * {@link DivergingWorkerLauncher}) over the real broker and S3 server: progress for the good epochs, then exactly
- * one non-retriable {@code JobFailed} whose reason says where it diverged, never a {@code TrainingCompleted}, and
- * the bucket keeps the last good checkpoint_latest.pth and no checkpoint_final.pth.
+ * {@link DivergingWorkerLauncher}) on in-memory channels and a real S3 server: progress for the good epochs, then
+ * exactly one non-retriable {@code JobFailed} whose reason says where it diverged, never a {@code TrainingCompleted},
+ * and the bucket keeps the last good checkpoint_latest.pth and no checkpoint_final.pth.
  */
 @QuarkusTest
-@QuarkusTestResource(RealKafkaAndS3.class)
+@WithTestResource(TrainerChannels.class)
 @TestProfile(DivergenceTests.DivergingWorker.class)
 class DivergenceTests {
     private static final EventCodec CODEC = new EventCodec("/nnft/test");
@@ -46,6 +50,10 @@ class DivergenceTests {
 
     @TempDir
     static Path tmp;
+
+    @Inject
+    @Any
+    InMemoryConnector connector;
 
     /** The diverging worker, and 3 skipped steps in a row (nnft.trainer.max-skipped-steps) end a run. */
     public static final class DivergingWorker implements QuarkusTestProfile {
@@ -64,14 +72,14 @@ class DivergenceTests {
 
     @BeforeAll
     static void upload() throws IOException {
-        RealKafkaAndS3.store().uploadDirectory(TestData.preprocessed(tmp.resolve("pre")), PRE);
+        RealS3.store().uploadDirectory(TestData.preprocessed(tmp.resolve("pre")), PRE);
     }
 
     @Test
     void aDivergedRunFailsOnceNotRetriableAndNeverCompletes() throws IOException {
-        ObjectStore store = RealKafkaAndS3.store();
+        ObjectStore store = RealS3.store();
         String id = "train-diverge-1";
-        try (TopicClient topics = new TopicClient(RealKafkaAndS3.bootstrapServers())) {
+        try (Topics topics = new InMemoryTopics(connector)) {
             // 2 iterations per epoch: epoch 1 skips iteration 1 and still ends with a finite loss; epoch 2's two
             // NaN steps are the 2nd and 3rd in a row
             topics.publish(EventType.PREPROCESSING_COMPLETED.topic(), id, CODEC.encode(TrainerTests.event(id, 5, null)));
@@ -90,7 +98,7 @@ class DivergenceTests {
             assertThatThrownBy(() -> await(topics, EventType.JOB_FAILED, id, 2, Duration.ofSeconds(4)))
                     .as("a second JobFailed").isInstanceOf(AssertionError.class);
 
-            JobState s = new JobLedger(store, "probe", Duration.ofMinutes(1), Clock.systemUTC()).read(id).orElseThrow();
+            JobState s = TrainerTests.state(id);
             assertThat(s.status()).isEqualTo(JobState.Status.FAILED);
             assertThat(s.attempt()).as("not retried").isEqualTo(1);
             assertThat(s.reason()).isEqualTo(failed.reason());
@@ -105,7 +113,7 @@ class DivergenceTests {
 
     /** As {@link #await} for one record; when none comes, the failure says where the job got stuck. */
     private static List<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>> awaitExplained(
-            TopicClient topics, EventType type, String jobId, ObjectStore store) {
+            Topics topics, EventType type, String jobId, ObjectStore store) {
         try {
             return await(topics, type, jobId, 1, WAIT);
         } catch (AssertionError e) {
@@ -131,7 +139,7 @@ class DivergenceTests {
         }
     }
 
-    private static List<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>> await(TopicClient topics,
+    private static List<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>> await(Topics topics,
             EventType type, String jobId, int n, Duration wait) {
         return topics.await(type.topic(), r -> jobId.equals(r.key()), n, wait);
     }

@@ -7,17 +7,20 @@ import static org.hamcrest.Matchers.containsString;
 import io.nnft.events.EventCodec;
 import io.nnft.events.EventType;
 import io.nnft.events.JobFailed;
-import io.nnft.services.testing.RealKafkaAndS3;
-import io.nnft.services.testing.TopicClient;
+import io.nnft.services.testing.InMemoryTopics;
+import io.nnft.services.testing.RealS3;
+import io.nnft.services.testing.Topics;
 import io.nnft.storage.ObjectStore;
 import io.nnft.trainer.service.JobLedger;
 import io.nnft.trainer.service.JobState;
 import io.nnft.trainer.service.TrainingJobs;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
+import io.smallrye.reactive.messaging.memory.InMemoryConnector;
+import jakarta.enterprise.inject.Any;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -35,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @QuarkusTest
 @TestProfile(TrainerSelfCheckFailsTests.BrokenEngine.class)
-@QuarkusTestResource(RealKafkaAndS3.class)
+@WithTestResource(TrainerChannels.class)
 class TrainerSelfCheckFailsTests {
     private static final EventCodec CODEC = new EventCodec("/nnft/test");
     private static final Duration GIVE_UP_AFTER = Duration.ofSeconds(8);
@@ -60,13 +63,17 @@ class TrainerSelfCheckFailsTests {
     @Inject
     TrainingJobs jobs;
 
+    @Inject
+    @Any
+    InMemoryConnector connector;
+
     @Test
     void aFailingSelfCheckClaimsNothingAndFailsTheJobNamingTheCheckOnlyAfterGiveUpAfter() throws Exception {
-        ObjectStore store = RealKafkaAndS3.store();
+        ObjectStore store = RealS3.store();
         store.uploadDirectory(TestData.preprocessed(tmp.resolve("pre")), PRE);
         String id = "selfcheck-refused-1";
         String refusalKey = "jobs/" + id + "/selfcheck/" + jobs.ledger().owner() + ".json";
-        try (TopicClient topics = new TopicClient(RealKafkaAndS3.bootstrapServers())) {
+        try (Topics topics = new InMemoryTopics(connector)) {
             topics.publish(EventType.PREPROCESSING_COMPLETED.topic(), id, CODEC.encode(TrainerTests.event(id, 2, null)));
             long deadline = System.nanoTime() + 60_000_000_000L;
             while (!store.exists(refusalKey) && System.nanoTime() < deadline) {
@@ -96,7 +103,7 @@ class TrainerSelfCheckFailsTests {
                 assertThat(p.where()).isEqualTo(refusalKey);
                 assertThat(p.found()).isEqualTo(FailingEngineSelfCheck.VERDICT);
             });
-            assertThat(state(id).status()).isEqualTo(JobState.Status.FAILED);
+            assertThat(TrainerTests.state(id).status()).isEqualTo(JobState.Status.FAILED);
             for (EventType none : new EventType[] {EventType.TRAINING_PROGRESS, EventType.TRAINING_COMPLETED}) {
                 assertThatThrownBy(() -> topics.await(none.topic(), r -> id.equals(r.key()), 1, Duration.ofSeconds(3)))
                         .as("a %s for %s", none.eventName(), id).isInstanceOf(AssertionError.class);
@@ -117,7 +124,7 @@ class TrainerSelfCheckFailsTests {
     }
 
     private static JobState state(String jobId) {
-        return new JobLedger(RealKafkaAndS3.store(), "probe", Duration.ofMinutes(1), Clock.systemUTC()).read(jobId)
+        return new JobLedger(RealS3.store(), "probe", Duration.ofMinutes(1), Clock.systemUTC()).read(jobId)
                 .orElseThrow();
     }
 }

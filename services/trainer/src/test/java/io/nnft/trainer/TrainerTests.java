@@ -16,16 +16,19 @@ import io.nnft.events.PreprocessingCompleted;
 import io.nnft.events.TrainingCompleted;
 import io.nnft.events.TrainingProgress;
 import io.nnft.events.TrainingStarted;
-import io.nnft.services.testing.RealKafkaAndS3;
-import io.nnft.services.testing.TopicClient;
+import io.nnft.services.testing.InMemoryTopics;
+import io.nnft.services.testing.RealS3;
+import io.nnft.services.testing.Topics;
 import io.nnft.storage.ObjectStore;
 import io.nnft.trainer.service.Claim;
 import io.nnft.trainer.service.JobLedger;
 import io.nnft.trainer.service.JobState;
 import io.nnft.trainer.service.TrainingJobs;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
+import io.smallrye.reactive.messaging.memory.InMemoryConnector;
+import jakarta.enterprise.inject.Any;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -39,13 +42,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The trainer over a real broker and S3 server, with real worker JVMs training a slim network for a few
+ * The trainer on in-memory channels and a real S3 server, with real worker JVMs training a slim network for a few
  * iterations: progress and one completion per job however often the event comes, a loadable nnU-Net model
  * folder in the bucket, cancellation, a SIGKILLed worker resumed from its latest checkpoint, and a job whose
  * owner died taken over after its lease.
  */
 @QuarkusTest
-@QuarkusTestResource(RealKafkaAndS3.class)
+@WithTestResource(TrainerChannels.class)
 class TrainerTests {
     private static final EventCodec CODEC = new EventCodec("/nnft/test");
     private static final Duration WAIT = Duration.ofSeconds(150);
@@ -59,18 +62,22 @@ class TrainerTests {
     @Inject
     TrainingJobs jobs;
 
+    @Inject
+    @Any
+    InMemoryConnector connector;
+
     @BeforeAll
     static void upload() throws IOException {
         // The trainer keeps a job's downloaded inputs in its work folder by job id; a previous run's copy there
         // (older test data) must not stand in for this run's upload.
         Path work = org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("nnft.trainer.work-dir", Path.class);
         io.nnft.services.common.WorkDirs.deleteRecursively(work);
-        RealKafkaAndS3.store().uploadDirectory(TestData.preprocessed(tmp.resolve("pre")), PRE);
-        RealKafkaAndS3.store().uploadDirectory(TestData.classification(tmp.resolve("pre-cls")), PRE_CLS);
+        RealS3.store().uploadDirectory(TestData.preprocessed(tmp.resolve("pre")), PRE);
+        RealS3.store().uploadDirectory(TestData.classification(tmp.resolve("pre-cls")), PRE_CLS);
     }
 
     static PreprocessingCompleted classificationEvent(String jobId, int epochs, String prefix) throws IOException {
-        String b = "s3://" + RealKafkaAndS3.store().bucket() + "/";
+        String b = "s3://" + RealS3.store().bucket() + "/";
         FineTuneRequested r = io.nnft.events.EventJson.mapper().readValue("{\"jobId\":\"" + jobId + "\","
                 + "\"task\":\"classification\",\"dataset\":\"" + b + "datasets/Dataset001_Synthetic/\","
                 + "\"fold\":\"all\",\"seed\":7,\"budget\":{\"epochs\":" + epochs + ",\"iterationsPerEpoch\":2},"
@@ -84,9 +91,9 @@ class TrainerTests {
 
     @Test
     void aClassificationJobTrainsTheClassifierWithClassificationMetrics() throws IOException {
-        ObjectStore store = RealKafkaAndS3.store();
+        ObjectStore store = RealS3.store();
         String id = "train-cls-1";
-        try (TopicClient topics = new TopicClient(RealKafkaAndS3.bootstrapServers())) {
+        try (Topics topics = new InMemoryTopics(connector)) {
             topics.publish(EventType.PREPROCESSING_COMPLETED.topic(), id, CODEC.encode(classificationEvent(id, 2, PRE_CLS)));
             TrainingCompleted done = CODEC.decode(await(topics, EventType.TRAINING_COMPLETED, id, 1).get(0).value(),
                     TrainingCompleted.class);
@@ -141,9 +148,9 @@ class TrainerTests {
 
     @Test
     void aClassificationJobWithoutItsLabelsFailsNamingTheFile() throws IOException {
-        RealKafkaAndS3.store().uploadDirectory(tmp.resolve("pre"), PRE_NO_LABELS);
+        RealS3.store().uploadDirectory(tmp.resolve("pre"), PRE_NO_LABELS);
         String id = "train-cls-nolabels-1";
-        try (TopicClient topics = new TopicClient(RealKafkaAndS3.bootstrapServers())) {
+        try (Topics topics = new InMemoryTopics(connector)) {
             topics.publish(EventType.PREPROCESSING_COMPLETED.topic(), id,
                     CODEC.encode(classificationEvent(id, 2, PRE_NO_LABELS)));
             JobFailed failed = CODEC.decode(await(topics, EventType.JOB_FAILED, id, 1).get(0).value(), JobFailed.class);
@@ -154,7 +161,7 @@ class TrainerTests {
     }
 
     static PreprocessingCompleted event(String jobId, int epochs, FineTuneRequested.Optimizer optimizer) {
-        String b = "s3://" + RealKafkaAndS3.store().bucket() + "/";
+        String b = "s3://" + RealS3.store().bucket() + "/";
         FineTuneRequested r = new FineTuneRequested(jobId, null, b + "datasets/Dataset001_Synthetic/", null, null,
                 Configuration.THREE_D_FULLRES, Fold.ALL, 7, new FineTuneRequested.Budget(epochs, 2, 1, 1), optimizer,
                 null, null, null, null);
@@ -162,25 +169,40 @@ class TrainerTests {
                 Configuration.THREE_D_FULLRES, 3, 1L, 1.0);
     }
 
-    private static List<ConsumerRecord<String, byte[]>> await(TopicClient topics, EventType type, String jobId, int n) {
+    private static List<ConsumerRecord<String, byte[]>> await(Topics topics, EventType type, String jobId, int n) {
         return topics.await(type.topic(), r -> jobId.equals(r.key()), n, WAIT);
     }
 
-    private static void assertNoMore(TopicClient topics, EventType type, String jobId, int n) {
+    private static void assertNoMore(Topics topics, EventType type, String jobId, int n) {
         assertThatThrownBy(() -> topics.await(type.topic(), r -> jobId.equals(r.key()), n + 1, Duration.ofSeconds(4)))
                 .as("a %d-th %s for %s", n + 1, type.eventName(), jobId).isInstanceOf(AssertionError.class);
     }
 
-    private static JobState state(String jobId) {
-        return new JobLedger(RealKafkaAndS3.store(), "probe", Duration.ofMinutes(1), Clock.systemUTC()).read(jobId)
-                .orElseThrow();
+    /**
+     * The job's ledger entry once it has ended (at most 30 s): the trainer publishes a job's last event, then writes
+     * its end to the ledger, and on in-memory channels the test sees the event before that write.
+     */
+    static JobState state(String jobId) {
+        JobLedger ledger = new JobLedger(RealS3.store(), "probe", Duration.ofMinutes(1), Clock.systemUTC());
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        JobState s = ledger.read(jobId).orElseThrow();
+        while (!s.status().terminal() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted waiting for the ledger of " + jobId, e);
+            }
+            s = ledger.read(jobId).orElseThrow();
+        }
+        return s;
     }
 
     @Test
     void theSameEventThreeTimesTrainsOnceWithProgressAndALoadableModelFolder() throws IOException, InterruptedException {
-        ObjectStore store = RealKafkaAndS3.store();
+        ObjectStore store = RealS3.store();
         String id = "train-ok-1";
-        try (TopicClient topics = new TopicClient(RealKafkaAndS3.bootstrapServers())) {
+        try (Topics topics = new InMemoryTopics(connector)) {
             byte[] bytes = CODEC.encode(event(id, 2, null));
             for (int i = 0; i < 3; i++) {
                 topics.publish(EventType.PREPROCESSING_COMPLETED.topic(), id, bytes);
@@ -259,9 +281,9 @@ class TrainerTests {
 
     @Test
     void cancellationStopsTheWorkerAndKeepsTheLatestCheckpoint() {
-        ObjectStore store = RealKafkaAndS3.store();
+        ObjectStore store = RealS3.store();
         String id = "train-cancel-1";
-        try (TopicClient topics = new TopicClient(RealKafkaAndS3.bootstrapServers())) {
+        try (Topics topics = new InMemoryTopics(connector)) {
             topics.publish(EventType.PREPROCESSING_COMPLETED.topic(), id, CODEC.encode(event(id, 500, null)));
             await(topics, EventType.TRAINING_PROGRESS, id, 1);
             topics.publish(EventType.JOB_CANCEL_REQUESTED.topic(), id,
@@ -281,9 +303,9 @@ class TrainerTests {
 
     @Test
     void aKilledWorkerIsResumedFromItsLatestCheckpointAndCompletesOnce() throws IOException, InterruptedException {
-        ObjectStore store = RealKafkaAndS3.store();
+        ObjectStore store = RealS3.store();
         String id = "train-kill-1";
-        try (TopicClient topics = new TopicClient(RealKafkaAndS3.bootstrapServers())) {
+        try (Topics topics = new InMemoryTopics(connector)) {
             topics.publish(EventType.PREPROCESSING_COMPLETED.topic(), id, CODEC.encode(event(id, 5, null)));
             // Kill once epoch 1's checkpoint is in the bucket (the service records the epoch after uploading it).
             long deadline = System.nanoTime() + WAIT.toNanos();
@@ -320,7 +342,7 @@ class TrainerTests {
 
     @Test
     void aJobWhoseOwnerDiedIsTakenOverAfterItsLease() {
-        JobLedger ghost = new JobLedger(RealKafkaAndS3.store(), "ghost-trainer", Duration.ofSeconds(2), Clock.systemUTC());
+        JobLedger ghost = new JobLedger(RealS3.store(), "ghost-trainer", Duration.ofSeconds(2), Clock.systemUTC());
         // The trainer's own scan may claim a freshly registered job before the ghost does; then try another id.
         String id = null;
         Claim dead = null;
@@ -332,7 +354,7 @@ class TrainerTests {
         assertThat(dead).as("the ghost never won a claim against the running trainer").isNotNull();
         final String orphan = id;
         assertThat(dead.attempt()).isEqualTo(1);
-        try (TopicClient topics = new TopicClient(RealKafkaAndS3.bootstrapServers())) {
+        try (Topics topics = new InMemoryTopics(connector)) {
             // Nobody publishes anything: the trainer's periodic scan finds the expired lease.
             TrainingCompleted done = CODEC.decode(await(topics, EventType.TRAINING_COMPLETED, orphan, 1).get(0).value(),
                     TrainingCompleted.class);
@@ -347,7 +369,7 @@ class TrainerTests {
     @Test
     void aRequestTheTrainerCannotRunFailsNamingTheField() {
         String id = "train-bad-1";
-        try (TopicClient topics = new TopicClient(RealKafkaAndS3.bootstrapServers())) {
+        try (Topics topics = new InMemoryTopics(connector)) {
             topics.publish(EventType.PREPROCESSING_COMPLETED.topic(), id, CODEC.encode(event(id, 2,
                     new FineTuneRequested.Optimizer(null, null, null, 0.5))));
             JobFailed failed = CODEC.decode(await(topics, EventType.JOB_FAILED, id, 1).get(0).value(), JobFailed.class);

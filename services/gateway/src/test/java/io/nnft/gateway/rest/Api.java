@@ -3,7 +3,7 @@ package io.nnft.gateway.rest;
 import io.nnft.events.EventCodec;
 import io.nnft.events.EventType;
 import io.nnft.events.NnftEvent;
-import io.nnft.services.testing.TopicClient;
+import io.nnft.services.testing.Topics;
 import io.restassured.RestAssured;
 import io.restassured.specification.RequestSpecification;
 import java.io.IOException;
@@ -42,7 +42,7 @@ final class Api {
     }
 
     /** Publishes {@code event} as a producer stage would (CloudEvent, keyed by job id). */
-    static void publish(TopicClient topics, NnftEvent event) {
+    static void publish(Topics topics, NnftEvent event) {
         topics.publish(event.type().topic(), event.jobId(), new EventCodec("/nnft/test-stage").encode(event));
     }
 

@@ -4,15 +4,15 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
-import io.nnft.services.testing.RealKafkaAndS3;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.nnft.gateway.GatewayChannels;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import org.junit.jupiter.api.Test;
 
 /** Bearer API keys on every route but health and the OpenAPI document. */
 @QuarkusTest
-@QuarkusTestResource(RealKafkaAndS3.class)
+@WithTestResource(GatewayChannels.class)
 class AuthTests {
     @Test
     void callsWithoutAKnownKeyAre401ProblemJson() {

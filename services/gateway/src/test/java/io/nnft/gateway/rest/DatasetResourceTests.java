@@ -6,9 +6,10 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
-import io.nnft.services.testing.RealKafkaAndS3;
+import io.nnft.gateway.GatewayChannels;
+import io.nnft.services.testing.RealS3;
 import io.nnft.storage.ObjectInfo;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.Test;
 
 /** POST /datasets: verified before it reaches the bucket, every problem listed when it is not. */
 @QuarkusTest
-@QuarkusTestResource(RealKafkaAndS3.class)
+@WithTestResource(GatewayChannels.class)
 class DatasetResourceTests {
     /**
      * The bundled 3-case CT dataset zipped under {@code folder/}; {@code edit} may change or drop (null)
@@ -57,13 +58,13 @@ class DatasetResourceTests {
 
     @Test
     void aValidDatasetIsStoredUnderItsName() {
-        String bucket = RealKafkaAndS3.store().bucket();
+        String bucket = RealS3.store().bucket();
         given().contentType("application/zip").body(zip("Dataset011_Ct/", (n, b) -> b))
                 .post("/datasets")
                 .then().statusCode(201)
                 .header("Location", equalTo("s3://" + bucket + "/datasets/Dataset011_Ct/"))
                 .body("name", equalTo("Dataset011_Ct")).body("cases", equalTo(3)).body("files", equalTo(7));
-        List<String> keys = RealKafkaAndS3.store().list("datasets/Dataset011_Ct/").stream().map(ObjectInfo::key).toList();
+        List<String> keys = RealS3.store().list("datasets/Dataset011_Ct/").stream().map(ObjectInfo::key).toList();
         assertThat(keys).contains("datasets/Dataset011_Ct/dataset.json", "datasets/Dataset011_Ct/imagesTr/ct_000_0000.nii.gz",
                 "datasets/Dataset011_Ct/labelsTr/ct_002.nii.gz").hasSize(7);
         // the name is taken now
@@ -100,7 +101,7 @@ class DatasetResourceTests {
                 .body("title", equalTo("invalid dataset"))
                 .body("problems.where", hasItem(containsString("numTraining")))
                 .body("problems.where", hasItem(containsString("ct_001")));
-        assertThat(RealKafkaAndS3.store().list("datasets/Dataset013_Broken/")).isEmpty();
+        assertThat(RealS3.store().list("datasets/Dataset013_Broken/")).isEmpty();
     }
 
     @Test
@@ -131,7 +132,7 @@ class DatasetResourceTests {
         byte[] wrongEnding = appendEntry(withScript, "Dataset015_Extra/imagesTs/ct_009_0000.nii");
         given().contentType("application/zip").body(wrongEnding).post("/datasets")
                 .then().statusCode(400).body("problems.where", hasItem("imagesTs/ct_009_0000.nii"));
-        assertThat(RealKafkaAndS3.store().list("datasets/Dataset015_Extra/")).isEmpty();
+        assertThat(RealS3.store().list("datasets/Dataset015_Extra/")).isEmpty();
     }
 
     private static byte[] appendEntry(byte[] zipBytes, String name) {

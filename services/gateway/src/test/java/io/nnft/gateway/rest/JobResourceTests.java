@@ -15,28 +15,37 @@ import io.nnft.events.EventCodec;
 import io.nnft.events.EventType;
 import io.nnft.events.FineTuneRequested;
 import io.nnft.events.JobId;
-import io.nnft.services.testing.RealKafkaAndS3;
-import io.nnft.services.testing.TopicClient;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.nnft.gateway.GatewayChannels;
+import io.nnft.services.testing.InMemoryTopics;
+import io.nnft.services.testing.RealS3;
+import io.nnft.services.testing.Topics;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.reactive.messaging.memory.InMemoryConnector;
+import jakarta.enterprise.inject.Any;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** POST /jobs over a real Kafka broker: what is accepted is on the topic, what is not is a 400 naming the field. */
+/** POST /jobs: what is accepted is published on the topic, what is not is a 400 naming the field. */
 @QuarkusTest
-@QuarkusTestResource(RealKafkaAndS3.class)
+@WithTestResource(GatewayChannels.class)
 class JobResourceTests {
+    @Inject
+    @Any
+    InMemoryConnector connector;
+
     private static final String TOPIC = EventType.FINE_TUNE_REQUESTED.topic();
 
     @Test
     void acceptedRequestIsPublishedWithDefaultsKeyedByJobId() {
         String jobId = given().contentType("application/json")
-                .body("{\"jobId\":\"gw-accept-1\",\"dataset\":\"s3://" + RealKafkaAndS3.store().bucket()
+                .body("{\"jobId\":\"gw-accept-1\",\"dataset\":\"s3://" + RealS3.store().bucket()
                         + "/datasets/Dataset001_Demo/\",\"fold\":\"all\"}")
                 .post("/jobs")
                 .then().statusCode(202).body("jobId", equalTo("gw-accept-1"))
                 .extract().path("jobId");
-        try (TopicClient topics = new TopicClient(RealKafkaAndS3.bootstrapServers())) {
+        try (Topics topics = new InMemoryTopics(connector)) {
             var record = topics.await(TOPIC, r -> jobId.equals(r.key()), 1, Duration.ofSeconds(30)).get(0);
             Decoded decoded = new EventCodec("/test").decode(record.value());
             FineTuneRequested published = decoded.as(FineTuneRequested.class);
@@ -53,7 +62,7 @@ class JobResourceTests {
                 .post("/jobs")
                 .then().statusCode(202).body("jobId", matchesPattern("^[a-z0-9][a-z0-9-]{0,62}$"))
                 .extract().path("jobId");
-        try (TopicClient topics = new TopicClient(RealKafkaAndS3.bootstrapServers())) {
+        try (Topics topics = new InMemoryTopics(connector)) {
             var record = topics.await(TOPIC, r -> jobId.equals(r.key()), 1, Duration.ofSeconds(30)).get(0);
             Decoded decoded = new EventCodec("/test").decode(record.value());
             // assigned as the planner assigns one to a request that comes without (JobId.assign)
@@ -110,7 +119,7 @@ class JobResourceTests {
 
     @Test
     void severalDatasetsFanOutToOneJobEachWithTheSamePretrainedModel() {
-        String bucket = RealKafkaAndS3.store().bucket();
+        String bucket = RealS3.store().bucket();
         var response = given().contentType("application/json")
                 .body("{\"jobId\":\"gw-fan\",\"pretrained\":\"models/Base/\",\"fold\":1,"
                         + "\"budget\":{\"epochs\":7},\"datasets\":[\"datasets/Dataset002_A/\","
@@ -121,7 +130,7 @@ class JobResourceTests {
                 .body("jobId", org.hamcrest.Matchers.nullValue())
                 .extract();
         assertThat(response.<String>path("jobs[1].dataset")).isEqualTo("s3://" + bucket + "/datasets/Dataset003_B/");
-        try (TopicClient topics = new TopicClient(RealKafkaAndS3.bootstrapServers())) {
+        try (Topics topics = new InMemoryTopics(connector)) {
             var records = topics.await(TOPIC, r -> r.key().startsWith("gw-fan-"), 3, Duration.ofSeconds(30));
             var published = records.stream().map(r -> new EventCodec("/test").decode(r.value(), FineTuneRequested.class))
                     .toList();

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nnft.events.EventJson;
-import io.nnft.services.testing.RealKafkaAndS3;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.nnft.gateway.GatewayChannels;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import java.io.IOException;
@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /** /q/openapi tells the truth: the request schema with its bounds, the status codes the resources return, fold. */
 @QuarkusTest
-@QuarkusTestResource(RealKafkaAndS3.class)
+@WithTestResource(GatewayChannels.class)
 class OpenApiTests {
     private JsonNode doc;
 

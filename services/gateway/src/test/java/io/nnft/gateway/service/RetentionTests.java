@@ -3,15 +3,19 @@ package io.nnft.gateway.service;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nnft.events.EventCodec;
 import io.nnft.events.FineTuneRequested;
 import io.nnft.events.JobFailed;
 import io.nnft.events.TrainingProgress;
-import io.nnft.services.testing.RealKafkaAndS3;
-import io.nnft.services.testing.TopicClient;
-import io.nnft.events.EventCodec;
+import io.nnft.gateway.GatewayChannels;
+import io.nnft.services.testing.InMemoryTopics;
+import io.nnft.services.testing.RealS3;
+import io.nnft.services.testing.Topics;
 import io.nnft.storage.ObjectStore;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.reactive.messaging.memory.InMemoryConnector;
+import jakarta.enterprise.inject.Any;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -20,8 +24,12 @@ import org.junit.jupiter.api.Test;
 
 /** %test sets nnft.gateway.retention=1s: a finished job's intermediates go, a running job's stay. */
 @QuarkusTest
-@QuarkusTestResource(RealKafkaAndS3.class)
+@WithTestResource(GatewayChannels.class)
 class RetentionTests {
+    @Inject
+    @Any
+    InMemoryConnector connector;
+
     @Inject
     RetentionSweeper sweeper;
 
@@ -32,7 +40,7 @@ class RetentionTests {
         store.put(key, key.getBytes(StandardCharsets.UTF_8), "application/octet-stream");
     }
 
-    private static void publish(TopicClient topics, io.nnft.events.NnftEvent e) {
+    private static void publish(Topics topics, io.nnft.events.NnftEvent e) {
         topics.publish(e.type().topic(), e.jobId(), new EventCodec("/nnft/test-stage").encode(e));
     }
 
@@ -46,7 +54,7 @@ class RetentionTests {
 
     @Test
     void finishedJobsLoseTheirIntermediatesAfterTheRetention() throws Exception {
-        ObjectStore store = RealKafkaAndS3.store();
+        ObjectStore store = RealS3.store();
         String done = "gw-ret-done";
         String running = "gw-ret-running";
         for (String id : new String[] {done, running}) {
@@ -55,7 +63,7 @@ class RetentionTests {
             put(store, "jobs/" + id + "/model/fold_0/checkpoint_final.pth");
             put(store, "jobs/" + id + "/plans/plans.json");
         }
-        try (TopicClient topics = new TopicClient(RealKafkaAndS3.bootstrapServers())) {
+        try (Topics topics = new InMemoryTopics(connector)) {
             for (String id : new String[] {done, running}) {
                 publish(topics, FineTuneRequested.of("datasets/Dataset002_Heart/").withJobId(id).withDefaults());
                 publish(topics, new TrainingProgress(id, 0, 2, Map.of("train_loss", 0.5), null));

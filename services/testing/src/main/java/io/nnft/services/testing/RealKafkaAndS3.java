@@ -1,26 +1,22 @@
 package io.nnft.services.testing;
 
 import io.nnft.embedded.EmbeddedKafka;
-import io.nnft.embedded.EmbeddedS3;
 import io.nnft.storage.ObjectStore;
-import io.nnft.storage.StorageSettings;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.UUID;
 
 /**
- * Gives a {@code @QuarkusTest} a real Kafka broker (KRaft) and a real S3 server (SigV4-checking), both
- * started in the test JVM on loopback. Set {@code -Dnnft.test.kafka.bootstrap=host:port} and/or
- * {@code -Dnnft.test.s3.endpoint=...} (with {@code nnft.test.s3.access-key}/{@code secret-key}) to run
- * the same tests against an existing cluster instead.
+ * The integration tier ({@code *IT}, through {@link IntegrationTier}): gives a {@code @QuarkusTest} a real Kafka broker
+ * (KRaft) and a real S3 server ({@link RealS3}), both started in the test JVM on loopback. Set
+ * {@code -Dnnft.test.kafka.bootstrap=host:port} and/or {@code -Dnnft.test.s3.endpoint=...} (with
+ * {@code nnft.test.s3.access-key}/{@code secret-key}) to run the same tests against an existing cluster instead.
  */
 public class RealKafkaAndS3 implements QuarkusTestResourceLifecycleManager {
     private static volatile String bootstrapServers;
-    private static volatile ObjectStore store;
 
+    private final RealS3 s3 = new RealS3();
     private EmbeddedKafka kafka;
-    private EmbeddedS3 s3;
 
     @Override
     public Map<String, String> start() {
@@ -29,23 +25,8 @@ public class RealKafkaAndS3 implements QuarkusTestResourceLifecycleManager {
             kafka = EmbeddedKafka.start();
             bootstrapServers = kafka.bootstrapServers();
         }
-        String endpoint = System.getProperty("nnft.test.s3.endpoint");
-        String accessKey = System.getProperty("nnft.test.s3.access-key", "test-" + UUID.randomUUID().toString().substring(0, 8));
-        String secretKey = System.getProperty("nnft.test.s3.secret-key", UUID.randomUUID().toString());
-        if (endpoint == null) {
-            s3 = EmbeddedS3.start(accessKey, secretKey);
-            endpoint = s3.endpoint();
-        }
-        String bucket = "nnft-test-" + UUID.randomUUID().toString().substring(0, 8);
-        store = new ObjectStore(StorageSettings.of(endpoint, accessKey, secretKey, bucket));
-        store.ensureBucket();
-
-        Map<String, String> config = new HashMap<>();
+        Map<String, String> config = new HashMap<>(s3.start());
         config.put("kafka.bootstrap.servers", bootstrapServers);
-        config.put("nnft.storage.endpoint", endpoint);
-        config.put("nnft.storage.access-key", accessKey);
-        config.put("nnft.storage.secret-key", secretKey);
-        config.put("nnft.storage.bucket", bucket);
         return config;
     }
 
@@ -54,9 +35,7 @@ public class RealKafkaAndS3 implements QuarkusTestResourceLifecycleManager {
         if (kafka != null) {
             kafka.close();
         }
-        if (s3 != null) {
-            s3.close();
-        }
+        s3.stop();
     }
 
     /** The broker the application under test uses. */
@@ -66,6 +45,6 @@ public class RealKafkaAndS3 implements QuarkusTestResourceLifecycleManager {
 
     /** A client on the same bucket the application under test uses. */
     public static ObjectStore store() {
-        return store;
+        return RealS3.store();
     }
 }

@@ -18,8 +18,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** Plain Kafka clients for tests: publish raw bytes, and wait for records on a topic. */
-public final class TopicClient implements AutoCloseable {
+/** Plain Kafka clients for tests on a real broker: publish raw bytes, and wait for records on a topic. */
+public final class TopicClient implements Topics {
     private final String bootstrap;
     private final KafkaProducer<String, byte[]> producer;
 
@@ -31,11 +31,8 @@ public final class TopicClient implements AutoCloseable {
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
     }
 
-    public void publish(String topic, String key, byte[] value) {
-        publish(new ProducerRecord<>(topic, key, value));
-    }
-
     /** Publishes one record as given (headers included, a null value is a tombstone) and waits for the broker. */
+    @Override
     public void publish(ProducerRecord<String, byte[]> record) {
         try {
             producer.send(record).get();
@@ -48,6 +45,7 @@ public final class TopicClient implements AutoCloseable {
      * Reads {@code topic} from the beginning until {@code count} records match, or fails after
      * {@code timeout} listing what it saw.
      */
+    @Override
     public List<ConsumerRecord<String, byte[]>> await(String topic, Predicate<ConsumerRecord<String, byte[]>> match,
                                                       int count, Duration timeout) {
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(
@@ -80,6 +78,7 @@ public final class TopicClient implements AutoCloseable {
      * Every record on {@code topic} that matches, from the beginning up to the end offsets as of this call: an
      * exact count of what has been published so far (no consumer group, nothing committed).
      */
+    @Override
     public List<ConsumerRecord<String, byte[]>> readAll(String topic, Predicate<ConsumerRecord<String, byte[]>> match) {
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
