@@ -10,12 +10,18 @@ import io.nnft.events.JobFailed;
 import io.nnft.events.PlansReady;
 import io.nnft.events.TrainingProgress;
 import io.nnft.events.TrainingStarted;
-import io.nnft.services.testing.RealKafkaAndS3;
-import io.nnft.services.testing.TopicClient;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.nnft.events.EventType;
+import io.nnft.gateway.GatewayChannels;
+import io.nnft.services.testing.InMemoryTopics;
+import io.nnft.services.testing.Topics;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
+import io.smallrye.reactive.messaging.memory.InMemoryConnector;
+import jakarta.enterprise.inject.Any;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -28,9 +34,13 @@ import org.junit.jupiter.api.Test;
  * order applied, with its time, the stage it left the job in and its data (the curves' points).
  */
 @QuarkusTest
-@QuarkusTestResource(RealKafkaAndS3.class)
+@WithTestResource(GatewayChannels.class)
 class DashboardTests {
     private static final Duration WAIT = Duration.ofSeconds(45);
+
+    @Inject
+    @Any
+    InMemoryConnector connector;
 
     @Test
     void thePageAndItsChartLibraryAreServedWithoutAKeyButTheDataIsNot() {
@@ -56,7 +66,10 @@ class DashboardTests {
         next.put("ema_pseudo_dice", 0.86);
         TrainingProgress epoch42 = new TrainingProgress(id, 42, 300, next, 1000.0);
         byte[] epoch42Record = codec.encode(epoch42);
-        try (TopicClient topics = new TopicClient(RealKafkaAndS3.bootstrapServers())) {
+        try (Topics topics = new InMemoryTopics(connector)) {
+            // the gateway follows its own requests' topic too: the broker would hand the record back
+            var request = topics.await(EventType.FINE_TUNE_REQUESTED.topic(), r -> id.equals(r.key()), 1, WAIT).get(0);
+            topics.publish(new ProducerRecord<>(request.topic(), request.key(), request.value()));
             Api.publish(topics, Api.example(PlansReady.class, id));
             Api.publish(topics, Api.example(TrainingStarted.class, id));
             Api.publish(topics, epoch41);

@@ -204,7 +204,7 @@ class JobResourceTests {
         given().contentType("application/json").body("{\"jobId\":\"gw-untraced\",\"dataset\":\"datasets/Dataset001_Demo/\"}")
                 .post("/jobs").then().statusCode(202);
         given().get("/jobs/gw-untraced").then().statusCode(200).body("$", not(hasKey("traceId")));
-        try (TopicClient topics = new TopicClient(RealKafkaAndS3.bootstrapServers())) {
+        try (Topics topics = new InMemoryTopics(connector)) {
             var record = topics.await(TOPIC, r -> "gw-untraced".equals(r.key()), 1, Duration.ofSeconds(30)).get(0);
             assertThat(record.headers().lastHeader("traceparent")).as("no trace context on the record").isNull();
         }
