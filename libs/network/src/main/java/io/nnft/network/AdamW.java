@@ -3,7 +3,6 @@ package io.nnft.network;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.pytorch.jni.JniUtils;
 import io.nnft.checkpoint.OptimizerState;
 import io.nnft.imageio.NdArray;
 
@@ -62,34 +61,18 @@ public final class AdamW implements Optimizer {
     }
 
     @Override
-    public void step(Map<String, NamedParameter> parameters, Map<String, NDArray> gradients) {
-        boolean gradMode = JniUtils.isGradMode();
-        JniUtils.setGradMode(false);
-        try (NDScope scope = new NDScope()) {
-            scope.suppressNotUsedWarning();
-            for (Map.Entry<String, NDArray> e : gradients.entrySet()) {
-                NamedParameter p = parameters.get(e.getKey());
-                if (p == null) {
-                    throw new IllegalArgumentException("gradient for unknown parameter " + e.getKey());
-                }
-                NDArray param = p.parameter().getArray();
-                NDArray g = e.getValue();
-                double lr = groupOf(e.getKey()).lr();
-                State s = states.computeIfAbsent(e.getKey(), k -> fresh(param));
-                s.step++;
-                if (weightDecay != 0) {
-                    param.muli((float) (1 - lr * weightDecay));
-                }
-                s.expAvg.addi(g.sub(s.expAvg).muli((float) (1 - beta1)));
-                s.expAvgSq.muli((float) beta2).addi(g.mul(g).muli((float) (1 - beta2)));
-                double bc1 = 1 - Math.pow(beta1, s.step);
-                double bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, s.step));
-                NDArray denom = s.expAvgSq.sqrt().divi((float) bc2Sqrt).addi((float) eps);
-                param.subi(s.expAvg.div(denom).muli((float) (lr / bc1)));
-            }
-        } finally {
-            JniUtils.setGradMode(gradMode);
+    public void update(String key, NDArray param, NDArray g, double lr) {
+        State s = states.computeIfAbsent(key, k -> fresh(param));
+        s.step++;
+        if (weightDecay != 0) {
+            param.muli((float) (1 - lr * weightDecay));
         }
+        s.expAvg.addi(g.sub(s.expAvg).muli((float) (1 - beta1)));
+        s.expAvgSq.muli((float) beta2).addi(g.mul(g).muli((float) (1 - beta2)));
+        double bc1 = 1 - Math.pow(beta1, s.step);
+        double bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, s.step));
+        NDArray denom = s.expAvgSq.sqrt().divi((float) bc2Sqrt).addi((float) eps);
+        param.subi(s.expAvg.div(denom).muli((float) (lr / bc1)));
     }
 
     private State fresh(NDArray param) {

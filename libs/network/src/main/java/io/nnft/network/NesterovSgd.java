@@ -3,7 +3,6 @@ package io.nnft.network;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.pytorch.jni.JniUtils;
 import io.nnft.checkpoint.OptimizerState;
 import io.nnft.imageio.NdArray;
 
@@ -54,40 +53,21 @@ public final class NesterovSgd implements Optimizer {
         return groups;
     }
 
-    /**
-     * One update. {@code gradients} holds only parameters that have a gradient, keyed by state-dict key.
-     * Runs with autograd off on the calling thread (grad mode is thread-local in libtorch).
-     */
     @Override
-    public void step(Map<String, NamedParameter> parameters, Map<String, NDArray> gradients) {
-        boolean gradMode = JniUtils.isGradMode();
-        JniUtils.setGradMode(false);
-        try (NDScope scope = new NDScope()) {
-            for (Map.Entry<String, NDArray> e : gradients.entrySet()) {
-                NamedParameter p = parameters.get(e.getKey());
-                if (p == null) {
-                    throw new IllegalArgumentException("gradient for unknown parameter " + e.getKey());
-                }
-                NDArray param = p.parameter().getArray();
-                double lr = groupOf(e.getKey()).lr();
-                // Same values as torch (IEEE addition commutes); in-place on fresh temporaries saves allocations.
-                NDArray d = weightDecay != 0 ? param.mul((float) weightDecay).addi(e.getValue()) : e.getValue();
-                NDArray buf = momentumBuffers.get(e.getKey());
-                if (buf == null) {
-                    buf = d.duplicate();
-                    NDScope.unregister(buf);
-                    buf.attach(stateManager);
-                    momentumBuffers.put(e.getKey(), buf);
-                } else {
-                    buf.muli((float) momentum).addi(d);
-                }
-                NDArray update = buf.mul((float) momentum).addi(d);
-                param.subi(update.muli((float) lr));
-            }
-            scope.suppressNotUsedWarning();
-        } finally {
-            JniUtils.setGradMode(gradMode);
+    public void update(String key, NDArray param, NDArray gradient, double lr) {
+        // Same values as torch (IEEE addition commutes); in-place on fresh temporaries saves allocations.
+        NDArray d = weightDecay != 0 ? param.mul((float) weightDecay).addi(gradient) : gradient;
+        NDArray buf = momentumBuffers.get(key);
+        if (buf == null) {
+            buf = d.duplicate();
+            NDScope.unregister(buf);
+            buf.attach(stateManager);
+            momentumBuffers.put(key, buf);
+        } else {
+            buf.muli((float) momentum).addi(d);
         }
+        NDArray update = buf.mul((float) momentum).addi(d);
+        param.subi(update.muli((float) lr));
     }
 
     /** Momentum buffers by key (only for parameters that have had a gradient), e.g. for checkpoints. */

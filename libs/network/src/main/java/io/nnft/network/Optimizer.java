@@ -1,6 +1,8 @@
 package io.nnft.network;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
+import ai.djl.pytorch.jni.JniUtils;
 import io.nnft.checkpoint.OptimizerState;
 
 import java.util.ArrayList;
@@ -17,8 +19,29 @@ import java.util.Map;
 public interface Optimizer {
     List<ParamGroup> groups();
 
-    /** One update; {@code gradients} holds only parameters that have one, keyed by state-dict key. */
-    void step(Map<String, NamedParameter> parameters, Map<String, NDArray> gradients);
+    /**
+     * One update; {@code gradients} holds only parameters that have one, keyed by state-dict key. Runs with autograd
+     * off on the calling thread (grad mode is thread-local in libtorch); temporaries live in a scope closed at the end.
+     */
+    default void step(Map<String, NamedParameter> parameters, Map<String, NDArray> gradients) {
+        boolean gradMode = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            for (Map.Entry<String, NDArray> e : gradients.entrySet()) {
+                NamedParameter p = parameters.get(e.getKey());
+                if (p == null) {
+                    throw new IllegalArgumentException("gradient for unknown parameter " + e.getKey());
+                }
+                update(e.getKey(), p.parameter().getArray(), e.getValue(), groupOf(e.getKey()).lr());
+            }
+        } finally {
+            JniUtils.setGradMode(gradMode);
+        }
+    }
+
+    /** The optimizer's rule for one parameter, in place, inside {@link #step}'s scope with autograd off. */
+    void update(String key, NDArray param, NDArray gradient, double lr);
 
     /** torch's optimizer.state_dict() for the parameters in this order. */
     OptimizerState state(List<NamedParameter> parameters);
