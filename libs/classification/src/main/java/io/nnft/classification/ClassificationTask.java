@@ -23,7 +23,6 @@ import io.nnft.training.StepDecorator;
 import io.nnft.training.TaskPlans;
 import io.nnft.training.Trainer;
 import io.nnft.training.TrainingListener;
-import io.nnft.training.TrainingLogFile;
 import io.nnft.training.TrainingResult;
 import io.nnft.training.TrainingTask;
 import io.nnft.training.data.Batch;
@@ -178,7 +177,7 @@ public final class ClassificationTask implements TrainingTask<ClassificationEpoc
                 ClassificationSettings.ADAM_EPS, s.weightDecay())
                 : new NesterovSgd(manager, groups, s.momentum(), s.weightDecay());
         CrossEntropy ce = new CrossEntropy(s.classWeights(), classNames.size());
-        return new Model(net, groups, optimizer, ce.objective(net));
+        return new Model(net, optimizer, ce.objective(net));
     }
 
     @Override
@@ -192,11 +191,8 @@ public final class ClassificationTask implements TrainingTask<ClassificationEpoc
     }
 
     @Override
-    public List<ClassificationEpochRecord> restoreLog(NnUNetCheckpoint c, String where) {
-        if (c.extras().get(Trainer.LOG_KEY) instanceof String json) {
-            return TrainingLogFile.parse(json, where + " " + Trainer.LOG_KEY, ClassificationEpochRecord::read);
-        }
-        return List.of();
+    public ClassificationEpochRecord readEpoch(JsonNode epoch) {
+        return ClassificationEpochRecord.read(epoch);
     }
 
     @Override

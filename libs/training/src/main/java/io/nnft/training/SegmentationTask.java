@@ -50,6 +50,7 @@ public final class SegmentationTask implements TrainingTask<EpochRecord> {
     private final List<String> classNames;
     private final int heads;
     private final PlainConvUNetConfig config;
+    private final double[][] dsScales;
     private final PreprocessedDataset dataset;
     private final Integer foldNumber;
     private final Splits.Fold fold;
@@ -72,6 +73,7 @@ public final class SegmentationTask implements TrainingTask<EpochRecord> {
         heads = PlainConvUNetConfig.segmentationHeadsFromLabels(datasetJson.get("labels"), datasetJsonFile.toString());
         config = PlainConvUNetConfig.fromPlans(plans.plansJson(), in.configuration(), heads, true,
                 in.plans().toString());
+        dsScales = DeepSupervision.scales(config.strides());
         dataset = PreprocessedDataset.open(in.preprocessed());
         foldNumber = Splits.parseFold(in.fold());
         fold = Splits.select(dataset.ids(), foldNumber, in.resolvedSplitsFile());
@@ -129,7 +131,7 @@ public final class SegmentationTask implements TrainingTask<EpochRecord> {
         NesterovSgd sgd = new NesterovSgd(manager, groups, s.momentum(), s.weightDecay());
         loss = DeepSupervisionLoss.nnUNetDefault(net.numOutputs(), conf.batchDice(), null);
         validation = new ValidationStep(net, loss, manager);
-        return new Model(net, groups, sgd, TrainStep.deepSupervised(net, loss));
+        return new Model(net, sgd, TrainStep.deepSupervised(net, loss));
     }
 
     @Override
@@ -144,11 +146,13 @@ public final class SegmentationTask implements TrainingTask<EpochRecord> {
     }
 
     @Override
-    public List<EpochRecord> restoreLog(NnUNetCheckpoint c, String where) {
-        if (c.extras().get(Trainer.LOG_KEY) instanceof String json) {
-            return TrainingLogFile.parse(json, where + " " + Trainer.LOG_KEY);
-        }
-        // An nnU-Net checkpoint: rebuild from its logger lists.
+    public EpochRecord readEpoch(JsonNode epoch) {
+        return EpochRecord.read(epoch);
+    }
+
+    /** nnU-Net's logger lists, one record per epoch. */
+    @Override
+    public List<EpochRecord> nnUNetLog(NnUNetCheckpoint c) {
         TrainingLog l = c.logging();
         List<Double> train = l.series(TrainingLog.TRAIN_LOSSES);
         List<Double> val = l.series(TrainingLog.VAL_LOSSES);
@@ -172,14 +176,14 @@ public final class SegmentationTask implements TrainingTask<EpochRecord> {
         return new BatchGenerator(dataset, fold.train(), batchSize,
                 new PatchSampler(loaderPatch, patch, s.oversampleForeground()),
                 s.augment() ? AugmentationPipeline.nnUNetTraining(patch, conf.useMaskForNorm())
-                        : AugmentationPipeline.validation(), DeepSupervision.scales(config.strides()), seed)::generate;
+                        : AugmentationPipeline.validation(), dsScales, seed)::generate;
     }
 
     @Override
     public void startValidation(long seed, int startEpoch, NDManager manager) {
         BatchGenerator valGen = new BatchGenerator(dataset, fold.val(), batchSize,
                 new PatchSampler(patch, patch, s.oversampleForeground()), AugmentationPipeline.validation(),
-                DeepSupervision.scales(config.strides()), seed ^ 0x5DEECE66DL);
+                dsScales, seed ^ 0x5DEECE66DL);
         valStream = new BatchStream(valGen::generate, (long) startEpoch * s.validationIterations(), 1,
                 Math.min(s.prefetch(), 2));
     }

@@ -90,7 +90,10 @@ public final class Trainer {
                 }
                 startEpoch = resumeFrom.currentEpoch();
                 best = resumeFrom.bestEma() == null ? Double.NaN : resumeFrom.bestEma();
-                log = new ArrayList<>(task.restoreLog(resumeFrom, where));
+                // our own log when we wrote the checkpoint, else what an nnU-Net checkpoint's logger holds
+                log = new ArrayList<>(resumeFrom.extras().get(LOG_KEY) instanceof String json
+                        ? TrainingLogFile.parse(json, where + " " + LOG_KEY, task::readEpoch)
+                        : task.nnUNetLog(resumeFrom));
                 listener.message("resumed from " + latest + " at epoch " + startEpoch);
             } else {
                 task.loadPretrained(listener);
@@ -123,7 +126,7 @@ public final class Trainer {
                                 + "expected at least one tensor to train (the head or the decoder)");
                     }
                     double factor = s.freeze().lrFactor(epoch);
-                    for (ParamGroup g : model.groups()) {
+                    for (ParamGroup g : model.optimizer().groups()) {
                         g.setLr(PolyLRSchedule.lr(g.initialLr(), epoch, s.epochs()) * factor);
                     }
                     double start = now();
@@ -153,7 +156,7 @@ public final class Trainer {
                     // The mean of the applied steps: a skipped step's NaN says nothing about the weights.
                     double trainLoss = applied == 0 ? Double.NaN : trainLossSum / applied;
                     DivergenceGuard.checkEpoch(epoch, s.iterationsPerEpoch() - 1, "train loss", trainLoss);
-                    R rec = task.endEpoch(new TrainingTask.EpochStart(epoch, trainLoss, model.groups(), start,
+                    R rec = task.endEpoch(new TrainingTask.EpochStart(epoch, trainLoss, model.optimizer().groups(), start,
                             trainStream.takeWaitNanos() / 1e9, freeze.trainable().size()), log);
                     // Other scores may be NaN legitimately (no foreground seen yet, one class among the cases).
                     DivergenceGuard.checkEpoch(epoch, s.iterationsPerEpoch() - 1, "validation loss", rec.valLoss());

@@ -30,10 +30,6 @@ public final class TrainingLogFile {
         return root;
     }
 
-    public static String toJson(List<EpochRecord> log, List<String> classNames, String stopReason) {
-        return toJson(header(classNames), log, stopReason);
-    }
-
     public static String toJson(ObjectNode header, List<? extends EpochSummary> log, String stopReason) {
         ObjectNode root = header.deepCopy();
         if (stopReason != null) {
@@ -53,11 +49,6 @@ public final class TrainingLogFile {
         } else {
             n.put(key, v);
         }
-    }
-
-    /** A segmentation log. */
-    public static List<EpochRecord> parse(String json, String where) {
-        return parse(json, where, EpochRecord::read);
     }
 
     public static <R extends EpochSummary> List<R> parse(String json, String where, Function<JsonNode, R> epoch) {

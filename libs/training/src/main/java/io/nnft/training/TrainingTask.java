@@ -2,6 +2,7 @@ package io.nnft.training;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nnft.checkpoint.NnUNetCheckpoint;
 import io.nnft.network.Optimizer;
@@ -17,7 +18,7 @@ import java.util.function.LongFunction;
 /**
  * What differs between fine-tuning tasks; the one epoch loop ({@link Trainer}) does the rest, as nnU-Net's
  * run_training does with its trainer's hooks. A task reads and checks its inputs when it is created, and is
- * called in this order: {@link #prepare}, {@link #createModel}, then {@link #restoreLog} (resume) or
+ * called in this order: {@link #prepare}, {@link #createModel}, then {@link #readEpoch} (resume) or
  * {@link #loadPretrained}, {@link #trainBatches}, {@link #startValidation}, per epoch {@link #endEpoch} and the
  * checkpoint hooks, and {@link #finish}. Segmentation: {@link SegmentationTask}; classification lives in
  * libs/classification.
@@ -43,18 +44,23 @@ public interface TrainingTask<R extends EpochSummary> extends AutoCloseable {
     /** The model folder's own files (plans.json, dataset.json, ...); says what will be trained. */
     void prepare(long seed, TrainingListener listener) throws IOException;
 
-    /** The network on {@code manager} with its parameter groups, optimizer and training objective. */
+    /** The network on {@code manager} with its optimizer and training objective. */
     Model createModel(NDManager manager) throws IOException;
 
-    /** The network, its optimizer's parameter groups (the last one's LR is the one logged), and the objective. */
-    record Model(Block network, List<ParamGroup> groups, Optimizer optimizer, TrainStep.Objective objective) {
+    /** The network, its optimizer (whose parameter groups the loop schedules), and the objective. */
+    record Model(Block network, Optimizer optimizer, TrainStep.Objective objective) {
     }
 
     /** Starting weights for a run that does not resume (pretrained or fresh); says which. */
     void loadPretrained(TrainingListener listener) throws IOException;
 
-    /** The epochs a checkpoint logged (resume). */
-    List<R> restoreLog(NnUNetCheckpoint checkpoint, String where);
+    /** One epoch of training_log.json (and of the copy every checkpoint carries), as the task's record wrote it. */
+    R readEpoch(JsonNode epoch);
+
+    /** The epochs of a checkpoint nnft did not write (nnU-Net's, from its logger lists); none by default. */
+    default List<R> nnUNetLog(NnUNetCheckpoint checkpoint) {
+        return List.of();
+    }
 
     /** Training batch {@code i} of the run's stream (seeded by the run's seed; batch i is the same on a resume). */
     LongFunction<Batch> trainBatches(long seed);
@@ -62,7 +68,7 @@ public interface TrainingTask<R extends EpochSummary> extends AutoCloseable {
     /** Opens what validation needs, from {@code startEpoch} on. */
     void startValidation(long seed, int startEpoch, NDManager manager);
 
-    /** What the loop measured in one epoch, before validation. */
+    /** What the loop measured in one epoch, before validation; {@code groups} are the optimizer's, with this epoch's LR. */
     record EpochStart(int epoch, double trainLoss, List<ParamGroup> groups, double startSeconds,
                       double trainWaitSeconds, int trainableTensors) {
     }

@@ -87,12 +87,12 @@ class LoopPartsTest {
     @Test
     void trainingLogRoundTripsIncludingNaN() {
         EpochRecord r = new EpochRecord(3, 0.5, 0.4, new double[] {0.7, Double.NaN}, 0.7, 0.65, 0.009, 100, 112.5, 0.25, 68);
-        String json = TrainingLogFile.toJson(List.of(r), List.of("sphere", "cube"), "completed");
+        String json = TrainingLogFile.toJson(TrainingLogFile.header(List.of("sphere", "cube")), List.of(r), "completed");
         assertThat(json).contains("\"stop_reason\" : \"completed\"").contains("\"epoch_time_s\" : 12.5");
-        EpochRecord back = TrainingLogFile.parse(json, "x").get(0);
+        EpochRecord back = TrainingLogFile.parse(json, "x", EpochRecord::read).get(0);
         assertThat(back.pseudoDice()[1]).isNaN();
         assertThat(back.emaPseudoDice()).isEqualTo(0.65);
         assertThat(back.trainableTensors()).isEqualTo(68);
-        assertThatThrownBy(() -> TrainingLogFile.parse("{\"epochs\": [{}]}", "ckpt")).hasMessageContaining("ckpt");
+        assertThatThrownBy(() -> TrainingLogFile.parse("{\"epochs\": [{}]}", "ckpt", EpochRecord::read)).hasMessageContaining("ckpt");
     }
 }

@@ -116,7 +116,8 @@ class ResumeFreezeTest {
         assertThat(reports.get(0)).isLessThan(reports.get(1));
         assertThat(reports.get(1)).isEqualTo(start.size());
         // LR factor 0.5 from epoch 1
-        List<EpochRecord> log = TrainingLogFile.parse(Files.readString(out.resolve("fold_all/training_log.json")), "log");
+        List<EpochRecord> log = TrainingLogFile.parse(Files.readString(out.resolve("fold_all/training_log.json")), "log",
+                EpochRecord::read);
         assertThat(log.get(1).lr()).isCloseTo(0.5 * 1e-2 * Math.pow(1 - 1 / 3.0, 0.9), within(1e-12));
     }
 

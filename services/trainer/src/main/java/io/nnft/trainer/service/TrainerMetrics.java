@@ -60,7 +60,7 @@ public class TrainerMetrics {
         m.put("epoch", (double) epoch);
         for (String name : GAUGES.values()) {
             Double v = metrics.get(name);
-            if (v != null && !name.equals("epoch")) {
+            if (v != null) {
                 m.put(name, v);
             }
         }
